@@ -1,0 +1,567 @@
+"""The ServiceDesk application: the public API of the engine.
+
+Each command is *get → change → save*, answers with a frozen view, and reads
+the time only from the injected clock. Queries never return aggregates.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from enum import Enum
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.persistence import IntegrityError
+
+from eventdesk.clock import Clock, SystemClock
+from eventdesk.domain.incident import Incident
+from eventdesk.domain.numbering import incident_id, parse_number
+from eventdesk.domain.priority import PriorityMatrix, check_level
+from eventdesk.errors import ConcurrencyConflictError, IncidentNotFoundError, InvalidValueError
+from eventdesk.projections.base import Projector
+from eventdesk.projections.definitions import DefinitionIndex
+from eventdesk.projections.incidents import IncidentList
+from eventdesk.projections.sla_timers import SlaTimerIndex
+from eventdesk.sla.service import SlaService
+from eventdesk.storage import StoreConfig
+from eventdesk.views import Comment, HistoryEntry, IncidentSummary, IncidentView, Page
+
+IncidentRef = str | int | UUID
+"""An incident number (``INC0000042``, ``42``) or its aggregate id."""
+
+SYSTEM_ACTOR = "system"
+_MAX_NUMBER_CLAIMS = 1000
+# Event attributes that every event has; the rest is the event's own data.
+_ENVELOPE = {"originator_id", "originator_version", "timestamp", "originator_topic", "actor"}
+# Aggregate attributes shown in the audit trail as event data rather than as changes.
+_COLLECTIONS = {"comments", "child_numbers", "sla_raised"}
+
+
+class ServiceDesk(Application):
+    """An event-sourced ITIL service desk.
+
+    >>> from eventdesk import ServiceDesk
+    >>> desk = ServiceDesk(db=":memory:")
+    >>> incident = desk.open_incident("Mail server down", impact=1, urgency=1, actor="ana")
+    >>> incident.number, incident.priority, incident.state
+    ('INC0000001', 1, 'new')
+    >>> desk.start(incident.number, actor="ana").state
+    'in_progress'
+    >>> desk.close()
+    """
+
+    name = "ServiceDesk"
+
+    def __init__(
+        self,
+        db: str | None = None,
+        *,
+        clock: Clock | None = None,
+        priority_matrix: PriorityMatrix | None = None,
+        env: dict[str, str] | None = None,
+    ) -> None:
+        self.store = StoreConfig.parse(db)
+        self.store.prepare()
+        self.clock: Clock = clock or SystemClock()
+        self.priority_matrix = priority_matrix or PriorityMatrix.default()
+        super().__init__(env={**self.store.eventsourcing_env(), **(env or {})})
+        self._open_lock = threading.Lock()
+        self._last_number: int | None = None
+        self.sla = SlaService(self)
+        self.definition_index = DefinitionIndex()
+        self.incident_list = IncidentList()
+        self.sla_timer_index = SlaTimerIndex(self.sla.timers_for, self.sla.config)
+        self.projector = Projector(
+            self,
+            self.store.open_sql(),
+            [self.definition_index, self.incident_list, self.sla_timer_index],
+        )
+
+    def close(self) -> None:
+        """Release the database connections (also on ``with ServiceDesk(...) as desk``)."""
+        projector = getattr(self, "projector", None)
+        if projector is not None:
+            projector.db.close()
+        super().close()
+
+    # --- references ----------------------------------------------------------
+
+    def resolve_id(self, ref: IncidentRef) -> UUID:
+        """The aggregate id for an incident number or id (not checked to exist)."""
+        if isinstance(ref, UUID):
+            return ref
+        if isinstance(ref, int) and not isinstance(ref, bool) and ref > 0:
+            return incident_id(ref)
+        if isinstance(ref, str):
+            sequence = parse_number(ref)
+            if sequence is None and ref.strip().isdigit():
+                sequence = int(ref.strip())
+            if sequence is not None and sequence > 0:
+                return incident_id(sequence)
+            try:
+                return UUID(ref.strip())
+            except ValueError:
+                pass
+        raise IncidentNotFoundError(ref)
+
+    def _get(self, ref: IncidentRef) -> Incident:
+        try:
+            return self.repository.get(self.resolve_id(ref))
+        except AggregateNotFoundError:
+            raise IncidentNotFoundError(ref) from None
+
+    # --- numbering -----------------------------------------------------------
+
+    def _number_taken(self, sequence: int) -> bool:
+        return bool(self.recorder.select_events(incident_id(sequence), limit=1))
+
+    def _find_last_number(self, known: int) -> int:
+        """The highest number issued, searching up from ``known`` (issued, or 0).
+
+        Numbers are issued densely, so an exponential then binary search finds
+        the end in O(log n) look-ups.
+        """
+        low, step = known, 1
+        while self._number_taken(low + step):
+            low, step = low + step, step * 2
+        high = low + step  # not taken
+        while high - low > 1:
+            middle = (low + high) // 2
+            if self._number_taken(middle):
+                low = middle
+            else:
+                high = middle
+        return low
+
+    # --- commands ------------------------------------------------------------
+
+    def open_incident(
+        self,
+        summary: str,
+        *,
+        impact: int,
+        urgency: int,
+        actor: str = SYSTEM_ACTOR,
+        description: str = "",
+        category: str | None = None,
+        subcategory: str | None = None,
+        configuration_item: str | None = None,
+        caller: str | None = None,
+        assignment_group: str | None = None,
+        assignee: str | None = None,
+        parent: IncidentRef | None = None,
+    ) -> IncidentView:
+        """Open an incident; its priority comes from the priority matrix."""
+        impact = check_level("impact", impact)
+        urgency = check_level("urgency", urgency)
+        priority = self.priority_matrix.priority(impact, urgency)
+        parent_incident = self._get(parent) if parent is not None else None
+        with self._open_lock:
+            for _ in range(_MAX_NUMBER_CLAIMS):
+                if self._last_number is None:
+                    self._last_number = self._find_last_number(0)
+                sequence = self._last_number + 1
+                at = self.clock.now()
+                incident = Incident.open(
+                    sequence=sequence,
+                    summary=summary,
+                    impact=impact,
+                    urgency=urgency,
+                    priority=priority,
+                    description=description,
+                    category=category,
+                    subcategory=subcategory,
+                    configuration_item=configuration_item,
+                    caller=caller,
+                    actor=actor,
+                    at=at,
+                )
+                changed = [incident]
+                if assignment_group or assignee:
+                    incident.assign(assignment_group, assignee, actor=actor, at=at)
+                if parent_incident is not None:
+                    incident.link_parent(parent_incident, actor=actor, at=at)
+                    changed.append(parent_incident)
+                try:
+                    self.save(*changed)
+                except IntegrityError:
+                    # Another process took this number (or changed the parent).
+                    if parent_incident is not None and not self._number_taken(sequence):
+                        raise self._conflict(parent_incident) from None
+                    self._last_number = self._find_last_number(sequence)
+                    continue
+                self._last_number = sequence
+                return self._view(incident)
+        raise ConcurrencyConflictError("a new incident", None, None)
+
+    def start(
+        self, ref: IncidentRef, *, actor: str = SYSTEM_ACTOR, expected_version: int | None = None
+    ) -> IncidentView:
+        """Begin work: new → in_progress."""
+        return self._change(ref, lambda i, at: i.start(actor=actor, at=at), expected_version)
+
+    def hold(
+        self,
+        ref: IncidentRef,
+        reason: str,
+        *,
+        note: str = "",
+        actor: str = SYSTEM_ACTOR,
+        expected_version: int | None = None,
+    ) -> IncidentView:
+        """Put on hold for a reason: in_progress → on_hold."""
+        return self._change(
+            ref, lambda i, at: i.hold(reason, note=note, actor=actor, at=at), expected_version
+        )
+
+    def resume(
+        self, ref: IncidentRef, *, actor: str = SYSTEM_ACTOR, expected_version: int | None = None
+    ) -> IncidentView:
+        """Take off hold: on_hold → in_progress."""
+        return self._change(ref, lambda i, at: i.resume(actor=actor, at=at), expected_version)
+
+    def resolve(
+        self,
+        ref: IncidentRef,
+        code: str,
+        notes: str = "",
+        *,
+        actor: str = SYSTEM_ACTOR,
+        expected_version: int | None = None,
+    ) -> IncidentView:
+        """Resolve, and resolve every open child with it."""
+        incident = self._load(ref, expected_version)
+        at = self.clock.now()
+        incident.resolve(code, notes, actor=actor, at=at)
+        children = [self._get(number) for number in incident.child_numbers]
+        open_children = [child for child in children if child.is_open]
+        for child in open_children:
+            child.resolve(
+                code, f"Resolved with parent {incident.number}. {notes}".strip(), actor=actor, at=at
+            )
+        self._save(incident, *open_children)
+        return self._view(incident)
+
+    def reopen(
+        self,
+        ref: IncidentRef,
+        reason: str = "",
+        *,
+        actor: str = SYSTEM_ACTOR,
+        expected_version: int | None = None,
+    ) -> IncidentView:
+        """Reopen a resolved incident: resolved → in_progress (counted)."""
+        return self._change(
+            ref, lambda i, at: i.reopen(reason, actor=actor, at=at), expected_version
+        )
+
+    def close_incident(
+        self, ref: IncidentRef, *, actor: str = SYSTEM_ACTOR, expected_version: int | None = None
+    ) -> IncidentView:
+        """Close a resolved incident: resolved → closed (final).
+
+        (``close()`` with no argument is the application's own: it releases
+        the database connections.)
+        """
+        return self._change(ref, lambda i, at: i.close(actor=actor, at=at), expected_version)
+
+    def cancel(
+        self,
+        ref: IncidentRef,
+        reason: str,
+        *,
+        actor: str = SYSTEM_ACTOR,
+        expected_version: int | None = None,
+    ) -> IncidentView:
+        """Cancel an open incident, for a reason."""
+        return self._change(
+            ref, lambda i, at: i.cancel(reason, actor=actor, at=at), expected_version
+        )
+
+    def assign(
+        self,
+        ref: IncidentRef,
+        group: str | None = None,
+        assignee: str | None = None,
+        *,
+        actor: str = SYSTEM_ACTOR,
+        expected_version: int | None = None,
+    ) -> IncidentView:
+        """Assign to a group and/or an agent (a change after the first counts as reassignment)."""
+        return self._change(
+            ref, lambda i, at: i.assign(group, assignee, actor=actor, at=at), expected_version
+        )
+
+    def comment(
+        self,
+        ref: IncidentRef,
+        text: str,
+        *,
+        internal: bool = False,
+        actor: str = SYSTEM_ACTOR,
+        expected_version: int | None = None,
+    ) -> IncidentView:
+        """Add a public comment, or an internal work note with ``internal=True``."""
+        return self._change(
+            ref,
+            lambda i, at: i.add_comment(text, public=not internal, actor=actor, at=at),
+            expected_version,
+        )
+
+    def categorise(
+        self,
+        ref: IncidentRef,
+        *,
+        category: str | None = None,
+        subcategory: str | None = None,
+        configuration_item: str | None = None,
+        actor: str = SYSTEM_ACTOR,
+        expected_version: int | None = None,
+    ) -> IncidentView:
+        """Set category, subcategory and configuration item."""
+        return self._change(
+            ref,
+            lambda i, at: i.categorise(
+                category=category,
+                subcategory=subcategory,
+                configuration_item=configuration_item,
+                actor=actor,
+                at=at,
+            ),
+            expected_version,
+        )
+
+    def reprioritise(
+        self,
+        ref: IncidentRef,
+        *,
+        impact: int,
+        urgency: int,
+        actor: str = SYSTEM_ACTOR,
+        expected_version: int | None = None,
+    ) -> IncidentView:
+        """Change impact and urgency; the priority follows the matrix."""
+        impact = check_level("impact", impact)
+        urgency = check_level("urgency", urgency)
+        priority = self.priority_matrix.priority(impact, urgency)
+        return self._change(
+            ref,
+            lambda i, at: i.reprioritise(
+                impact=impact, urgency=urgency, priority=priority, actor=actor, at=at
+            ),
+            expected_version,
+        )
+
+    def declare_major(
+        self, ref: IncidentRef, *, actor: str = SYSTEM_ACTOR, expected_version: int | None = None
+    ) -> IncidentView:
+        """Declare an open P1 a major incident."""
+        return self._change(
+            ref, lambda i, at: i.declare_major(actor=actor, at=at), expected_version
+        )
+
+    def link_parent(
+        self, ref: IncidentRef, parent: IncidentRef, *, actor: str = SYSTEM_ACTOR
+    ) -> IncidentView:
+        """Make ``ref`` a child of ``parent``: resolving the parent resolves the child."""
+        child, parent_incident = self._get(ref), self._get(parent)
+        child.link_parent(parent_incident, actor=actor, at=self.clock.now())
+        self._save(child, parent_incident)
+        return self._view(child)
+
+    def link_problem(
+        self,
+        ref: IncidentRef,
+        problem: str,
+        *,
+        actor: str = SYSTEM_ACTOR,
+        expected_version: int | None = None,
+    ) -> IncidentView:
+        """Record the problem record this incident is linked to."""
+        return self._change(
+            ref, lambda i, at: i.link_problem(problem, actor=actor, at=at), expected_version
+        )
+
+    # --- command plumbing ----------------------------------------------------
+
+    def _load(self, ref: IncidentRef, expected_version: int | None) -> Incident:
+        incident = self._get(ref)
+        if expected_version is not None and incident.version != expected_version:
+            raise ConcurrencyConflictError(incident.number, expected_version, incident.version)
+        return incident
+
+    def _change(
+        self,
+        ref: IncidentRef,
+        action: Callable[[Incident, datetime], Any],
+        expected_version: int | None,
+    ) -> IncidentView:
+        incident = self._load(ref, expected_version)
+        action(incident, self.clock.now())
+        self._save(incident)
+        return self._view(incident)
+
+    def _save(self, *incidents: Incident) -> None:
+        try:
+            self.save(*incidents)
+        except IntegrityError:
+            raise self._conflict(*incidents) from None
+
+    def _conflict(self, *incidents: Incident) -> ConcurrencyConflictError:
+        for incident in incidents:
+            stored = self.recorder.select_events(incident.id, desc=True, limit=1)
+            stored_version = stored[0].originator_version if stored else None
+            loaded_version = incident.version - len(incident.pending_events)
+            if stored_version != loaded_version:
+                return ConcurrencyConflictError(incident.number, loaded_version, stored_version)
+        first = incidents[0]
+        return ConcurrencyConflictError(first.number, first.version, None)
+
+    # --- queries -------------------------------------------------------------
+
+    def get_incident(self, ref: IncidentRef, *, version: int | None = None) -> IncidentView:
+        """The incident as it is now, or as it was at ``version``."""
+        if version is None:
+            return self._view(self._get(ref))
+        try:
+            incident = self.repository.get(self.resolve_id(ref), version=version)
+        except AggregateNotFoundError:
+            raise IncidentNotFoundError(ref) from None
+        return self._view(incident)
+
+    def history(self, ref: IncidentRef) -> list[HistoryEntry]:
+        """The complete audit trail: every event, who, when, and what it changed."""
+        incident_uuid = self.resolve_id(ref)
+        events = list(self.repository.event_store.get(incident_uuid))
+        if not events:
+            raise IncidentNotFoundError(ref)
+        entries: list[HistoryEntry] = []
+        aggregate: Incident | None = None
+        before: dict[str, Any] = {}
+        for domain_event in events:
+            aggregate = domain_event.mutate(aggregate)
+            after = _public_state(aggregate)
+            changes = {
+                name: (before.get(name), value)
+                for name, value in after.items()
+                if before.get(name) != value and name not in _COLLECTIONS
+            }
+            data = {
+                name: _plain(value)
+                for name, value in vars(domain_event).items()
+                if name not in _ENVELOPE
+            }
+            entries.append(
+                HistoryEntry(
+                    type=type(domain_event).__name__,
+                    at=domain_event.timestamp,
+                    actor=getattr(domain_event, "actor", SYSTEM_ACTOR),
+                    version=domain_event.originator_version,
+                    changes=changes,
+                    data=data,
+                )
+            )
+            before = after
+        return entries
+
+    def list_incidents(
+        self,
+        *,
+        state: str | Iterable[str] | None = None,
+        priority: int | Iterable[int] | None = None,
+        assignment_group: str | None = None,
+        assignee: str | None = None,
+        caller: str | None = None,
+        text: str | None = None,
+        offset: int = 0,
+        limit: int = 50,
+    ) -> Page[IncidentSummary]:
+        """A page of the incident list, filtered, in number order."""
+        if limit < 1 or limit > 1000:
+            raise InvalidValueError("limit", limit, "1 to 1000")
+        if offset < 0:
+            raise InvalidValueError("offset", offset, "0 or more")
+        self.projector.catch_up()
+        return self.incident_list.query(
+            self.projector.db,
+            state=_listed(state),
+            priority=_listed(priority),
+            assignment_group=assignment_group,
+            assignee=assignee,
+            caller=caller,
+            text=text,
+            offset=offset,
+            limit=limit,
+        )
+
+    def rebuild_projections(self) -> int:
+        """Rebuild every read model from the events; returns the events applied."""
+        return self.projector.rebuild()
+
+    def catch_up(self) -> int:
+        """Bring every read model up to date; returns the events applied."""
+        return self.projector.catch_up()
+
+    def view_of(self, incident: Incident) -> IncidentView:
+        """The frozen view of an incident aggregate (for engine services and plugins)."""
+        return self._view(incident)
+
+    def _view(self, incident: Incident) -> IncidentView:
+        return IncidentView(
+            id=incident.id,
+            number=incident.number,
+            state=incident.state.value,
+            priority=incident.priority,
+            impact=incident.impact,
+            urgency=incident.urgency,
+            summary=incident.summary,
+            description=incident.description,
+            category=incident.category,
+            subcategory=incident.subcategory,
+            configuration_item=incident.configuration_item,
+            caller=incident.caller,
+            assignment_group=incident.assignment_group,
+            assignee=incident.assignee,
+            hold_reason=incident.hold_reason.value if incident.hold_reason else None,
+            resolution_code=incident.resolution_code,
+            resolution_notes=incident.resolution_notes,
+            cancel_reason=incident.cancel_reason,
+            major=incident.major,
+            parent=incident.parent_number,
+            children=tuple(incident.child_numbers),
+            problem=incident.problem,
+            reassignment_count=incident.reassignment_count,
+            reopen_count=incident.reopen_count,
+            comments=tuple(
+                Comment(at=datetime.fromisoformat(at), actor=actor, text=text, public=public)
+                for at, actor, text, public in incident.comments
+            ),
+            opened_by=incident.opened_by,
+            opened_at=incident.created_on,
+            updated_at=incident.modified_on,
+            resolved_at=incident.resolved_at,
+            resolved_by=incident.resolved_by,
+            closed_at=incident.closed_at,
+            version=incident.version,
+        )
+
+
+def _plain(value: Any) -> Any:
+    return value.value if isinstance(value, Enum) else value
+
+
+def _public_state(aggregate: Incident) -> dict[str, Any]:
+    return {
+        name: _plain(value) for name, value in vars(aggregate).items() if not name.startswith("_")
+    }
+
+
+def _listed(value: Any) -> list[Any] | None:
+    if value is None:
+        return None
+    if isinstance(value, str | int):
+        return [value]
+    return list(value)

@@ -1,0 +1,176 @@
+"""Calendars from TOML files, and durations from text such as ``90m`` or ``4h``."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from datetime import date, time, timedelta
+from pathlib import Path
+from typing import Any
+
+from eventdesk.calendars.model import WEEKDAYS, BusinessCalendar, Interval
+from eventdesk.errors import ConfigFileError, InvalidValueError
+
+BUILT_IN = {"24x7": BusinessCalendar.always_open}
+_INTERVAL = re.compile(r"^(\d{2}):(\d{2})-(\d{2}):(\d{2})$")
+_DURATION = re.compile(r"^(?:(\d+)d)?\s*(?:(\d+)h)?\s*(?:(\d+)m)?\s*(?:(\d+)s)?$")
+
+
+def read_toml(path: str | Path) -> dict[str, Any]:
+    """Parse a TOML file; any failure is a ConfigFileError naming the file."""
+    path = Path(path)
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigFileError(str(path), "(file)", "an existing file") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigFileError(str(path), "(syntax)", f"valid TOML ({error})") from None
+
+
+def load_calendar(path: str | Path) -> BusinessCalendar:
+    """Load a ``[calendar]`` TOML file, or a built-in calendar by name (``24x7``)."""
+    if str(path) in BUILT_IN:
+        return BUILT_IN[str(path)]()
+    return calendar_from_mapping(read_toml(path), source=str(path))
+
+
+def calendar_from_mapping(document: dict[str, Any], *, source: str) -> BusinessCalendar:
+    section = document.get("calendar")
+    if not isinstance(section, dict):
+        raise ConfigFileError(source, "calendar", "a [calendar] table")
+    name = section.get("name")
+    if not isinstance(name, str) or not name.strip():
+        raise ConfigFileError(source, "calendar.name", "a non-empty string", name)
+    timezone = section.get("timezone")
+    if not isinstance(timezone, str):
+        raise ConfigFileError(source, "calendar.timezone", "an IANA time zone name", timezone)
+    hours = _hours(section.get("hours"), source)
+    holidays = section.get("holidays", {})
+    if not isinstance(holidays, dict):
+        raise ConfigFileError(source, "calendar.holidays", "a table", holidays)
+    unknown = set(holidays) - {"country", "subdivision", "dates"}
+    if unknown:
+        key = sorted(unknown)[0]
+        raise ConfigFileError(
+            source, f"calendar.holidays.{key}", "only country, subdivision and dates"
+        )
+    country = holidays.get("country")
+    subdivision = holidays.get("subdivision")
+    if country is not None:
+        country = _check_country(source, country, subdivision)
+    elif subdivision is not None:
+        raise ConfigFileError(source, "calendar.holidays.subdivision", "a country beside it")
+    dates = holidays.get("dates", [])
+    if not isinstance(dates, list):
+        raise ConfigFileError(source, "calendar.holidays.dates", "a list of dates", dates)
+    holiday_dates = {_date(source, index, value) for index, value in enumerate(dates)}
+    try:
+        return BusinessCalendar(
+            name=name.strip(),
+            timezone=timezone,
+            hours=hours,
+            holiday_dates=holiday_dates,
+            country=country,
+            subdivision=subdivision,
+        )
+    except InvalidValueError as error:
+        key = "calendar.timezone" if error.field == "timezone" else "calendar.hours"
+        raise ConfigFileError(
+            source, key, error.details["expected"], error.details["value"]
+        ) from None
+
+
+def _hours(table: Any, source: str) -> dict[int, tuple[Interval, ...]]:
+    if not isinstance(table, dict):
+        raise ConfigFileError(source, "calendar.hours", "a table of weekdays (mon … sun)")
+    hours: dict[int, tuple[Interval, ...]] = {}
+    for key, value in table.items():
+        if key not in WEEKDAYS:
+            raise ConfigFileError(source, f"calendar.hours.{key}", "a weekday: mon … sun")
+        if not isinstance(value, list):
+            raise ConfigFileError(
+                source, f"calendar.hours.{key}", 'a list of "HH:MM-HH:MM" intervals', value
+            )
+        intervals = tuple(
+            _interval(source, f"calendar.hours.{key}[{i}]", text) for i, text in enumerate(value)
+        )
+        for i in range(1, len(intervals)):
+            previous_end = intervals[i - 1][1]
+            if previous_end is None or intervals[i][0] < previous_end:
+                raise ConfigFileError(
+                    source,
+                    f"calendar.hours.{key}[{i}]",
+                    "intervals in order that do not overlap the one before",
+                    value[i],
+                )
+        hours[WEEKDAYS.index(key)] = intervals
+    if not any(hours.values()):
+        raise ConfigFileError(source, "calendar.hours", "at least one open interval")
+    return hours
+
+
+def _interval(source: str, key: str, text: Any) -> Interval:
+    match = _INTERVAL.match(text) if isinstance(text, str) else None
+    if not match:
+        raise ConfigFileError(source, key, 'an interval "HH:MM-HH:MM"', text)
+    h1, m1, h2, m2 = (int(g) for g in match.groups())
+    if h1 > 23 or m1 > 59 or m2 > 59 or h2 > 24 or (h2 == 24 and m2):
+        raise ConfigFileError(source, key, "times from 00:00 to 24:00", text)
+    end = None if h2 == 24 else time(h2, m2)
+    if end is not None and end <= time(h1, m1):
+        raise ConfigFileError(source, key, "an interval that ends after it starts", text)
+    return time(h1, m1), end
+
+
+def _date(source: str, index: int, value: Any) -> date:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise ConfigFileError(
+            source, f"calendar.holidays.dates[{index}]", "a date YYYY-MM-DD", value
+        ) from None
+
+
+def _check_country(source: str, country: Any, subdivision: Any) -> str:
+    import holidays
+
+    supported = holidays.list_supported_countries()
+    if not isinstance(country, str) or country.upper() not in supported:
+        raise ConfigFileError(
+            source,
+            "calendar.holidays.country",
+            "an ISO 3166 country code known to the holidays package",
+            country,
+        )
+    if subdivision is not None and subdivision not in supported[country.upper()]:
+        raise ConfigFileError(
+            source,
+            "calendar.holidays.subdivision",
+            f"a subdivision of {country.upper()}",
+            subdivision,
+        )
+    return country.upper()
+
+
+def parse_duration(text: str, calendar: BusinessCalendar | None = None) -> timedelta:
+    """``90m``, ``4h``, ``1h30m``, ``3d`` → a timedelta.
+
+    Days are 24 business hours, so they are accepted only on a 24x7 calendar:
+    elsewhere a "business day" would be a guess.
+
+    >>> parse_duration("1h30m")
+    datetime.timedelta(seconds=5400)
+    """
+    match = _DURATION.match(text.strip().lower()) if isinstance(text, str) else None
+    if not match or not text.strip() or not any(match.groups()):
+        raise InvalidValueError("duration", text, "a duration such as 90m, 4h, 1h30m or 3d")
+    days, hours, minutes, seconds = (int(g) if g else 0 for g in match.groups())
+    if days and calendar is not None and not calendar.is_24x7:
+        raise InvalidValueError(
+            "duration",
+            text,
+            f"hours or minutes: days are only accepted on 24x7, not on {calendar.name}",
+        )
+    return timedelta(days=days, hours=hours, minutes=minutes, seconds=seconds)

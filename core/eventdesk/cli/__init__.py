@@ -1,0 +1,5 @@
+"""The ``eventdesk`` command line: nouns are groups, verbs are commands."""
+
+from eventdesk.cli.main import cli, main
+
+__all__ = ["cli", "main"]

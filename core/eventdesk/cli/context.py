@@ -1,0 +1,66 @@
+"""What every command shares: the desk it works on, the actor, error handling."""
+
+from __future__ import annotations
+
+import functools
+import getpass
+import os
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+from eventdesk.application import ServiceDesk
+from eventdesk.clock import Clock
+from eventdesk.errors import EventDeskError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class DeskContext:
+    """Opens the desk on first use and closes it when the command ends."""
+
+    def __init__(self, db: str | None, actor: str | None) -> None:
+        self.db = db
+        self.actor = actor or os.environ.get("EVENTDESK_ACTOR") or _login_name()
+        self._desk: ServiceDesk | None = None
+
+    @property
+    def desk(self) -> ServiceDesk:
+        if self._desk is None:
+            self._desk = ServiceDesk(db=self.db)
+        return self._desk
+
+    def open_desk(self, clock: Clock) -> ServiceDesk:
+        """Open the desk on a given clock (the demo plays on virtual time)."""
+        self.close()
+        self._desk = ServiceDesk(db=self.db, clock=clock)
+        return self._desk
+
+    def close(self) -> None:
+        if self._desk is not None:
+            self._desk.close()
+            self._desk = None
+
+
+def _login_name() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "cli"
+
+
+def pass_desk(command: F) -> F:
+    """Give the command the DeskContext; turn known failures into one-line errors."""
+
+    @click.pass_obj
+    @functools.wraps(command)
+    def wrapper(ctx: DeskContext, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(ctx, *args, **kwargs)
+        except EventDeskError as error:
+            raise click.ClickException(str(error)) from None
+        finally:
+            ctx.close()
+
+    return wrapper  # type: ignore[return-value]

@@ -1,0 +1,283 @@
+"""``eventdesk incident ...``: open, work and query incidents."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+import click
+
+from eventdesk.cli.context import DeskContext, pass_desk
+from eventdesk.cli.output import (
+    emit_json,
+    one_line,
+    show_history,
+    show_incident,
+    show_list,
+    show_sla,
+)
+from eventdesk.cli.sla import INSTANT
+from eventdesk.domain.incident import HoldReason, State
+from eventdesk.views import IncidentView
+
+json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+ref_argument = click.argument("ref", metavar="INCIDENT")
+LEVEL = click.IntRange(1, 3)
+
+
+@click.group()
+def incident() -> None:
+    """Open, work and query incidents. INCIDENT is a number (INC0000042, 42) or an id."""
+
+
+def _answer(view: IncidentView, as_json: bool, *, full: bool = False) -> None:
+    if as_json:
+        emit_json(view)
+    elif full:
+        show_incident(view)
+    else:
+        click.echo(one_line(view))
+
+
+def lifecycle_command(
+    name: str, help_text: str, *params: Callable[[Any], Any]
+) -> Callable[[Callable[..., IncidentView]], Any]:
+    """A command that changes one incident and answers with the incident."""
+
+    def decorate(change: Callable[..., IncidentView]) -> Any:
+        @incident.command(name=name, help=help_text)
+        @ref_argument
+        @json_option
+        @pass_desk
+        def command(ctx: DeskContext, ref: str, as_json: bool, **options: Any) -> None:
+            _answer(change(ctx, ref, **options), as_json)
+
+        for param in reversed(params):
+            command = param(command)
+        return command
+
+    return decorate
+
+
+@incident.command(name="open")
+@click.option("--summary", "-s", required=True, help="One line: what is wrong.")
+@click.option("--impact", "-i", type=LEVEL, required=True, help="1 (high) to 3 (low).")
+@click.option("--urgency", "-u", type=LEVEL, required=True, help="1 (high) to 3 (low).")
+@click.option("--description", "-d", default="", help="The details.")
+@click.option("--category")
+@click.option("--subcategory")
+@click.option("--ci", "configuration_item", help="The configuration item affected.")
+@click.option("--caller", help="Who reported it.")
+@click.option("--group", "assignment_group", help="Assignment group.")
+@click.option("--assignee", help="Assigned agent.")
+@click.option("--parent", help="Parent incident.")
+@json_option
+@pass_desk
+def open_(ctx: DeskContext, as_json: bool, **fields: Any) -> None:
+    """Open an incident; the priority follows from impact and urgency."""
+    summary = fields.pop("summary")
+    _answer(ctx.desk.open_incident(summary, actor=ctx.actor, **fields), as_json)
+
+
+@incident.command()
+@ref_argument
+@json_option
+@pass_desk
+def show(ctx: DeskContext, ref: str, as_json: bool) -> None:
+    """Show one incident, with its SLA clocks."""
+    view = ctx.desk.get_incident(ref)
+    clocks = ctx.desk.sla.status(view.id)
+    if as_json:
+        emit_json({**view.to_dict(), "sla": [clock.to_dict() for clock in clocks]})
+    else:
+        show_incident(view)
+        show_sla(clocks)
+
+
+@incident.command(name="sla")
+@ref_argument
+@click.option("--at", type=INSTANT, help="Show the clocks as they stood then (ISO 8601).")
+@json_option
+@pass_desk
+def sla_(ctx: DeskContext, ref: str, at: datetime | None, as_json: bool) -> None:
+    """The incident's SLA clocks, now or at a past instant."""
+    clocks = ctx.desk.sla.status(ref, at=at)
+    if as_json:
+        emit_json(clocks)
+    else:
+        show_sla(clocks)
+
+
+@incident.command(name="list")
+@click.option(
+    "--state",
+    multiple=True,
+    type=click.Choice([s.value for s in State]),
+    help="Only these states (repeatable).",
+)
+@click.option(
+    "--priority",
+    multiple=True,
+    type=click.IntRange(1, 5),
+    help="Only these priorities (repeatable).",
+)
+@click.option("--group", "assignment_group", help="Only this assignment group.")
+@click.option("--assignee", help="Only this assignee.")
+@click.option("--caller", help="Only this caller.")
+@click.option("--text", help="Text in the summary (any case).")
+@click.option("--page", type=click.IntRange(min=1), default=1, show_default=True)
+@click.option("--page-size", type=click.IntRange(1, 1000), default=50, show_default=True)
+@json_option
+@pass_desk
+def list_(
+    ctx: DeskContext,
+    as_json: bool,
+    page: int,
+    page_size: int,
+    state: tuple[str, ...],
+    priority: tuple[int, ...],
+    **filters: Any,
+) -> None:
+    """List incidents, filtered and paged, in number order."""
+    result = ctx.desk.list_incidents(
+        state=state or None,
+        priority=priority or None,
+        offset=(page - 1) * page_size,
+        limit=page_size,
+        **filters,
+    )
+    if as_json:
+        emit_json(result)
+    else:
+        show_list(result)
+
+
+@incident.command()
+@ref_argument
+@json_option
+@pass_desk
+def history(ctx: DeskContext, ref: str, as_json: bool) -> None:
+    """The audit trail: every event, when, by whom, and what it changed."""
+    entries = ctx.desk.history(ref)
+    if as_json:
+        emit_json(entries)
+    else:
+        show_history(ctx.desk.get_incident(ref).number, entries)
+
+
+@lifecycle_command(
+    "assign",
+    "Assign to a group and/or an agent.",
+    click.option("--group", help="Assignment group."),
+    click.option("--assignee", help="Agent."),
+)
+def assign(ctx: DeskContext, ref: str, group: str | None, assignee: str | None) -> IncidentView:
+    return ctx.desk.assign(ref, group, assignee, actor=ctx.actor)
+
+
+@lifecycle_command("start", "Begin work: new → in_progress.")
+def start(ctx: DeskContext, ref: str) -> IncidentView:
+    return ctx.desk.start(ref, actor=ctx.actor)
+
+
+@lifecycle_command(
+    "hold",
+    "Put on hold for a reason: in_progress → on_hold.",
+    click.option("--reason", required=True, type=click.Choice([r.value for r in HoldReason])),
+    click.option("--note", default="", help="Why, in words."),
+)
+def hold(ctx: DeskContext, ref: str, reason: str, note: str) -> IncidentView:
+    return ctx.desk.hold(ref, reason, note=note, actor=ctx.actor)
+
+
+@lifecycle_command("resume", "Take off hold: on_hold → in_progress.")
+def resume(ctx: DeskContext, ref: str) -> IncidentView:
+    return ctx.desk.resume(ref, actor=ctx.actor)
+
+
+@lifecycle_command(
+    "resolve",
+    "Resolve (its open children are resolved with it).",
+    click.option("--code", required=True, help="Resolution code."),
+    click.option("--notes", default="", help="Resolution notes."),
+)
+def resolve(ctx: DeskContext, ref: str, code: str, notes: str) -> IncidentView:
+    return ctx.desk.resolve(ref, code, notes, actor=ctx.actor)
+
+
+@lifecycle_command(
+    "reopen",
+    "Reopen a resolved incident: resolved → in_progress.",
+    click.option("--reason", default="", help="Why it is not fixed."),
+)
+def reopen(ctx: DeskContext, ref: str, reason: str) -> IncidentView:
+    return ctx.desk.reopen(ref, reason, actor=ctx.actor)
+
+
+@lifecycle_command("close", "Close a resolved incident: resolved → closed.")
+def close(ctx: DeskContext, ref: str) -> IncidentView:
+    return ctx.desk.close_incident(ref, actor=ctx.actor)
+
+
+@lifecycle_command(
+    "cancel",
+    "Cancel an open incident, for a reason.",
+    click.option("--reason", required=True, help="Why it is cancelled."),
+)
+def cancel(ctx: DeskContext, ref: str, reason: str) -> IncidentView:
+    return ctx.desk.cancel(ref, reason, actor=ctx.actor)
+
+
+@lifecycle_command(
+    "comment",
+    "Add a public comment, or an internal work note with --internal.",
+    click.argument("text"),
+    click.option("--internal", is_flag=True, help="A work note, not shown to the caller."),
+)
+def comment(ctx: DeskContext, ref: str, text: str, internal: bool) -> IncidentView:
+    return ctx.desk.comment(ref, text, internal=internal, actor=ctx.actor)
+
+
+@lifecycle_command(
+    "categorise",
+    "Set category, subcategory and configuration item.",
+    click.option("--category"),
+    click.option("--subcategory"),
+    click.option("--ci", "configuration_item"),
+)
+def categorise(ctx: DeskContext, ref: str, **fields: str | None) -> IncidentView:
+    return ctx.desk.categorise(ref, actor=ctx.actor, **fields)
+
+
+@lifecycle_command(
+    "reprioritise",
+    "Change impact and urgency; the priority follows.",
+    click.option("--impact", "-i", type=LEVEL, required=True),
+    click.option("--urgency", "-u", type=LEVEL, required=True),
+)
+def reprioritise(ctx: DeskContext, ref: str, impact: int, urgency: int) -> IncidentView:
+    return ctx.desk.reprioritise(ref, impact=impact, urgency=urgency, actor=ctx.actor)
+
+
+@lifecycle_command("major", "Declare an open P1 a major incident.")
+def major(ctx: DeskContext, ref: str) -> IncidentView:
+    return ctx.desk.declare_major(ref, actor=ctx.actor)
+
+
+@lifecycle_command(
+    "link",
+    "Make the incident a child of a parent incident.",
+    click.option("--parent", required=True, help="The parent incident."),
+)
+def link(ctx: DeskContext, ref: str, parent: str) -> IncidentView:
+    return ctx.desk.link_parent(ref, parent, actor=ctx.actor)
+
+
+@lifecycle_command(
+    "problem",
+    "Link the incident to a problem record.",
+    click.option("--problem", required=True, help="The problem reference, e.g. PRB0000012."),
+)
+def problem(ctx: DeskContext, ref: str, problem: str) -> IncidentView:
+    return ctx.desk.link_problem(ref, problem, actor=ctx.actor)

@@ -1,0 +1,164 @@
+"""Rendering for people (rich tables) and for programs (``--json``)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from eventdesk.sla.status import SlaStatus
+from eventdesk.views import HistoryEntry, IncidentSummary, IncidentView, Page, to_jsonable
+
+
+def console() -> Console:
+    # A new console per call writes to whatever stdout is now (CliRunner swaps it).
+    return Console(highlight=False, soft_wrap=False, width=160)
+
+
+def emit_json(value: Any) -> None:
+    click.echo(json.dumps(to_jsonable(value), indent=2, ensure_ascii=False))
+
+
+def _cell(value: Any) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(to_jsonable(value))
+
+
+def one_line(view: IncidentView) -> str:
+    """``INC0000042 on_hold (awaiting_vendor) P2 · group/agent · summary``."""
+    state = f"{view.state} ({view.hold_reason})" if view.hold_reason else view.state
+    major = " MAJOR" if view.major else ""
+    owner = "/".join(x for x in (view.assignment_group, view.assignee) if x) or "unassigned"
+    return f"{view.number} {state} P{view.priority}{major} · {owner} · {view.summary}"
+
+
+def show_incident(view: IncidentView) -> None:
+    table = Table(title=f"{view.number} — {view.summary}", show_header=False, title_justify="left")
+    table.add_column("field", style="bold")
+    table.add_column("value")
+    for name in (
+        "state",
+        "hold_reason",
+        "priority",
+        "impact",
+        "urgency",
+        "major",
+        "category",
+        "subcategory",
+        "configuration_item",
+        "caller",
+        "assignment_group",
+        "assignee",
+        "reassignment_count",
+        "reopen_count",
+        "resolution_code",
+        "resolution_notes",
+        "cancel_reason",
+        "parent",
+        "children",
+        "problem",
+        "opened_by",
+        "opened_at",
+        "updated_at",
+        "resolved_at",
+        "closed_at",
+        "version",
+        "id",
+    ):
+        value = getattr(view, name)
+        if name == "children":
+            value = ", ".join(value) if value else None
+        table.add_row(name.replace("_", " "), _cell(value))
+    out = console()
+    out.print(table)
+    if view.description:
+        out.print(view.description)
+    for comment in view.comments:
+        kind = "comment" if comment.public else "work note"
+        out.print(f"[dim]{_cell(comment.at)} {comment.actor} ({kind}):[/dim] {comment.text}")
+
+
+def show_sla(clocks: Sequence[SlaStatus]) -> None:
+    table = Table(title="SLA", title_justify="left")
+    for column in ("metric", "state", "deadline (UTC)", "elapsed", "remaining", "calendar"):
+        table.add_column(column)
+    for clock in clocks:
+        table.add_row(
+            clock.metric,
+            clock.state,
+            clock.deadline.strftime("%Y-%m-%d %H:%M:%S") if clock.deadline else "—",
+            _span(clock.elapsed_seconds),
+            _span(clock.remaining_seconds),
+            clock.calendar,
+        )
+    console().print(table)
+
+
+def _span(seconds: float) -> str:
+    sign = "-" if seconds < 0 else ""
+    minutes = int(abs(seconds)) // 60
+    return f"{sign}{minutes // 60}h{minutes % 60:02d}m"
+
+
+def show_list(page: Page[IncidentSummary]) -> None:
+    table = Table(title=f"Incidents {_range(page)} of {page.total}", title_justify="left")
+    for column in ("number", "P", "state", "summary", "caller", "group", "assignee", "opened"):
+        table.add_column(column)
+    for item in page.items:
+        state = f"{item.state} ({item.hold_reason})" if item.hold_reason else item.state
+        priority = f"{item.priority}{' MAJOR' if item.major else ''}"
+        table.add_row(
+            item.number,
+            priority,
+            state,
+            item.summary,
+            _cell(item.caller),
+            _cell(item.assignment_group),
+            _cell(item.assignee),
+            item.opened_at.strftime("%Y-%m-%d %H:%M"),
+        )
+    console().print(table)
+
+
+def _range(page: Page[Any]) -> str:
+    if not page.items:
+        return "(none)"
+    return f"{page.offset + 1}–{page.offset + len(page.items)}"
+
+
+def show_history(number: str, entries: Sequence[HistoryEntry]) -> None:
+    table = Table(title=f"History of {number}", title_justify="left")
+    for column in ("#", "at (UTC)", "actor", "event", "changes"):
+        table.add_column(column)
+    for entry in entries:
+        table.add_row(
+            str(entry.version),
+            entry.at.strftime("%Y-%m-%d %H:%M:%S"),
+            entry.actor,
+            entry.type,
+            describe_changes(entry),
+        )
+    console().print(table)
+
+
+def describe_changes(entry: HistoryEntry) -> str:
+    parts: list[str] = []
+    if entry.type == "Opened":
+        parts = [f"{k}={_cell(v)}" for k, v in entry.data.items() if v not in (None, "")]
+    else:
+        parts = [f"{k}: {_cell(old)} → {_cell(new)}" for k, (old, new) in entry.changes.items()]
+        shown = {new for _, new in entry.changes.values() if isinstance(new, str | int)}
+        extra = [
+            f"{k}={_cell(v)}"
+            for k, v in entry.data.items()
+            if v not in (None, "") and v not in shown
+        ]
+        parts.extend(extra)
+    return "; ".join(parts)

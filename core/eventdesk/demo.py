@@ -1,0 +1,201 @@
+"""A realistic morning at a service desk, played through the real engine.
+
+Used by ``make demo`` (``eventdesk demo``): it opens, works, holds, resolves,
+reopens, closes and cancels incidents on virtual time, starting on Monday
+2 March 2026 at 08:00 UTC, so the result is the same on every run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from eventdesk.application import ServiceDesk
+from eventdesk.clock import ManualClock
+from eventdesk.views import IncidentView
+
+MORNING = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+
+
+class Morning:
+    """The script of the morning; each step advances the virtual clock."""
+
+    def __init__(
+        self, desk: ServiceDesk, clock: ManualClock, say: Callable[[str], None] = lambda line: None
+    ) -> None:
+        self.desk = desk
+        self.clock = clock
+        self.say = say
+        self.opened: dict[str, IncidentView] = {}
+
+    def at(self, hh_mm: str) -> None:
+        hours, minutes = (int(part) for part in hh_mm.split(":"))
+        moment = MORNING.replace(hour=hours, minute=minutes)
+        if moment > self.clock.now():
+            self.clock.set(moment)
+        # The SLA timer worker, as it would run in the background.
+        for raised in self.desk.sla.tick(moment):
+            escalated = f"; {raised.escalated_to} brought in" if raised.escalated_to else ""
+            self.say(
+                f"{raised.due_at:%H:%M} {raised.incident} SLA {raised.metric} "
+                f"{'breached' if raised.moment == 'breach' else raised.moment + ' warning'}"
+                f"{escalated}"
+            )
+
+    def open(self, key: str, summary: str, impact: int, urgency: int, **fields: object) -> str:
+        view = self.desk.open_incident(summary, impact=impact, urgency=urgency, **fields)
+        self.opened[key] = view
+        self.say(f"{self.clock.now():%H:%M} {view.number} opened (P{view.priority}): {summary}")
+        return view.number
+
+    def play(self) -> None:
+        d = self.desk
+        self.at("08:02")
+        mail = self.open(
+            "mail",
+            "Email not delivered for the whole Madrid office",
+            1,
+            1,
+            caller="marta.ruiz",
+            category="email",
+            configuration_item="mx-01",
+            actor="ana",
+        )
+        d.assign(mail, "messaging", "bruno", actor="ana")
+        d.declare_major(mail, actor="ana")
+        d.start(mail, actor="bruno")
+        d.comment(mail, "We know email is down and are working on it.", actor="ana")
+        self.at("08:06")
+        for caller in ("luis.gomez", "sofia.diaz", "peter.novak"):
+            self.open(
+                f"mail-{caller}",
+                "Cannot send email",
+                2,
+                1,
+                caller=caller,
+                category="email",
+                parent=mail,
+                actor="ana",
+            )
+        self.at("08:11")
+        pwd = self.open(
+            "pwd",
+            "Password expired, locked out of laptop",
+            3,
+            2,
+            caller="jan.berg",
+            category="access",
+            actor="carla",
+        )
+        d.resolve(pwd, "solved_first_contact", "Password reset on the call.", actor="carla")
+        self.at("08:19")
+        vpn = self.open(
+            "vpn",
+            "VPN drops every few minutes from home",
+            2,
+            2,
+            caller="ines.moreau",
+            category="network",
+            actor="carla",
+        )
+        d.assign(vpn, "service-desk", "carla", actor="carla")
+        d.start(vpn, actor="carla")
+        d.comment(
+            vpn,
+            "Caller on fibre; drops since Friday's client update.",
+            internal=True,
+            actor="carla",
+        )
+        d.assign(vpn, "network", "dmitri", actor="carla")
+        self.at("08:27")
+        printer = self.open(
+            "printer",
+            "Printer on floor 3 jams",
+            3,
+            3,
+            caller="olga.k",
+            category="hardware",
+            actor="ana",
+        )
+        self.at("08:31")
+        self.open(
+            "printer-dup",
+            "Floor 3 printer not working",
+            3,
+            3,
+            caller="tom.h",
+            category="hardware",
+            actor="ana",
+        )
+        d.cancel(self.opened["printer-dup"].number, "Duplicate of " + printer, actor="ana")
+        self.at("08:40")
+        d.hold(
+            vpn, "awaiting_vendor", note="Ticket 88123 raised with the VPN vendor.", actor="dmitri"
+        )
+        self.at("08:44")
+        laptop = self.open(
+            "laptop",
+            "Laptop very slow after update",
+            3,
+            2,
+            caller="noah.lee",
+            category="hardware",
+            actor="carla",
+        )
+        d.assign(laptop, "desktop", "ana", actor="carla")
+        d.start(laptop, actor="ana")
+        self.at("08:58")
+        d.resolve(laptop, "workaround", "Rolled back the graphics driver.", actor="ana")
+        self.at("09:05")
+        d.comment(
+            mail,
+            "Mail queue on mx-01 is full; failing over to mx-02.",
+            internal=True,
+            actor="bruno",
+        )
+        self.at("09:12")
+        erp = self.open(
+            "erp",
+            "ERP invoices screen returns error 500",
+            2,
+            1,
+            caller="finance.lead",
+            category="application",
+            configuration_item="erp-prod",
+            actor="ana",
+        )
+        d.assign(erp, "applications", "eva", actor="ana")
+        d.start(erp, actor="eva")
+        d.hold(erp, "awaiting_change", note="Fix needs CHG0004411 tonight.", actor="eva")
+        self.at("09:20")
+        d.reopen(laptop, "Still slow after lunch break reboot.", actor="carla")
+        d.assign(laptop, "desktop", "felix", actor="carla")
+        self.at("09:31")
+        d.resolve(mail, "fixed", "Failed over to mx-02; queue drained.", actor="bruno")
+        self.say(f"{self.clock.now():%H:%M} {mail} resolved with its 3 child incidents")
+        self.at("09:40")
+        d.resolve(printer, "fixed", "Cleared the jam, replaced the roller.", actor="ana")
+        d.close_incident(pwd, actor="carla")
+        self.at("09:55")
+        wifi = self.open(
+            "wifi",
+            "Guest Wi-Fi password wanted for visitors",
+            3,
+            3,
+            caller="reception",
+            category="network",
+            actor="carla",
+        )
+        d.start(wifi, actor="carla")
+        d.hold(wifi, "awaiting_caller", note="Asked how many visitors.", actor="carla")
+        self.at("10:10")
+        d.resume(vpn, actor="dmitri")
+        d.comment(vpn, "Vendor sent a patched client; testing with the caller.", actor="dmitri")
+        self.at("10:30")
+        d.close_incident(printer, actor="ana")
+
+
+def run_demo(desk: ServiceDesk, clock: ManualClock, say: Callable[[str], None]) -> Morning:
+    morning = Morning(desk, clock, say)
+    morning.play()
+    return morning

@@ -1,0 +1,483 @@
+"""The Incident aggregate: the ITIL incident lifecycle, event-sourced.
+
+Each public command checks its rules first and then triggers exactly one event
+through a private ``@event`` method whose body is the state change (it runs
+again on replay, so it holds no rules and does no I/O). Every event records the
+actor and the time, both given by the caller (the application reads the time
+from its injected clock).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate, event
+
+from eventdesk.domain.numbering import format_number, incident_id, parse_number
+from eventdesk.errors import (
+    IllegalTransitionError,
+    IncidentClosedError,
+    IncidentLinkError,
+    InvalidValueError,
+    MajorIncidentError,
+)
+
+
+class State(StrEnum):
+    NEW = "new"
+    IN_PROGRESS = "in_progress"
+    ON_HOLD = "on_hold"
+    RESOLVED = "resolved"
+    CLOSED = "closed"
+    CANCELLED = "cancelled"
+
+
+class HoldReason(StrEnum):
+    AWAITING_CALLER = "awaiting_caller"
+    AWAITING_VENDOR = "awaiting_vendor"
+    AWAITING_PROBLEM = "awaiting_problem"
+    AWAITING_CHANGE = "awaiting_change"
+
+
+OPEN_STATES = frozenset({State.NEW, State.IN_PROGRESS, State.ON_HOLD})
+FINAL_STATES = frozenset({State.CLOSED, State.CANCELLED})
+
+# The lifecycle, as data: transition -> (states it may start from, state it leads to).
+TRANSITIONS: dict[str, tuple[frozenset[State], State]] = {
+    "start": (frozenset({State.NEW}), State.IN_PROGRESS),
+    "hold": (frozenset({State.IN_PROGRESS}), State.ON_HOLD),
+    "resume": (frozenset({State.ON_HOLD}), State.IN_PROGRESS),
+    "resolve": (OPEN_STATES, State.RESOLVED),
+    "reopen": (frozenset({State.RESOLVED}), State.IN_PROGRESS),
+    "close": (frozenset({State.RESOLVED}), State.CLOSED),
+    "cancel": (OPEN_STATES, State.CANCELLED),
+}
+
+SUMMARY_MAX = 200
+
+
+def _text(field: str, value: Any, *, required: bool = False, max_length: int = 4000) -> str:
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise InvalidValueError(field, value, "text")
+    value = value.strip()
+    if required and not value:
+        raise InvalidValueError(field, value, "a non-empty text")
+    if len(value) > max_length:
+        raise InvalidValueError(field, f"{value[:20]}…", f"at most {max_length} characters")
+    return value
+
+
+def _optional(field: str, value: Any) -> str | None:
+    return _text(field, value, max_length=200) or None
+
+
+def check_hold_reason(reason: Any) -> HoldReason:
+    try:
+        return HoldReason(reason)
+    except ValueError:
+        raise InvalidValueError(
+            "hold reason", reason, "one of " + ", ".join(r.value for r in HoldReason)
+        ) from None
+
+
+class Incident(Aggregate):
+    """An unplanned interruption or degradation of a service."""
+
+    # --- creation ----------------------------------------------------------
+
+    @staticmethod
+    def create_id(sequence: int) -> UUID:
+        return incident_id(sequence)
+
+    @classmethod
+    def open(
+        cls,
+        *,
+        sequence: int,
+        summary: str,
+        impact: int,
+        urgency: int,
+        priority: int,
+        actor: str,
+        at: datetime,
+        description: str = "",
+        category: str | None = None,
+        subcategory: str | None = None,
+        configuration_item: str | None = None,
+        caller: str | None = None,
+    ) -> Incident:
+        return cls(
+            sequence=sequence,
+            summary=_text("summary", summary, required=True, max_length=SUMMARY_MAX),
+            description=_text("description", description),
+            impact=impact,
+            urgency=urgency,
+            priority=priority,
+            category=_optional("category", category),
+            subcategory=_optional("subcategory", subcategory),
+            configuration_item=_optional("configuration item", configuration_item),
+            caller=_optional("caller", caller),
+            actor=actor,
+            timestamp=at,
+        )
+
+    @event("Opened")
+    def __init__(
+        self,
+        sequence: int,
+        summary: str,
+        description: str,
+        impact: int,
+        urgency: int,
+        priority: int,
+        category: str | None,
+        subcategory: str | None,
+        configuration_item: str | None,
+        caller: str | None,
+        actor: str,
+        timestamp: datetime,
+    ) -> None:
+        self.sequence = sequence
+        self.number = format_number(sequence)
+        self.summary = summary
+        self.description = description
+        self.impact = impact
+        self.urgency = urgency
+        self.priority = priority
+        self.category = category
+        self.subcategory = subcategory
+        self.configuration_item = configuration_item
+        self.caller = caller
+        self.state = State.NEW
+        self.hold_reason: HoldReason | None = None
+        self.assignment_group: str | None = None
+        self.assignee: str | None = None
+        self.reassignment_count = 0
+        self.reopen_count = 0
+        self.resolution_code: str | None = None
+        self.resolution_notes: str | None = None
+        self.cancel_reason: str | None = None
+        self.major = False
+        self.parent_number: str | None = None
+        self.child_numbers: tuple[str, ...] = ()
+        self.problem: str | None = None
+        # (at, actor, text, public) per entry; tuples so that a state copy never aliases.
+        self.comments: tuple[tuple[str, str, str, bool], ...] = ()
+        self.opened_by = actor
+        self.resolved_at: datetime | None = None
+        self.resolved_by: str | None = None
+        self.closed_at: datetime | None = None
+        # "response:75%", "resolution:breach", ...: each SLA moment is raised once.
+        self.sla_raised: tuple[str, ...] = ()
+        self.escalation_level: str | None = None
+
+    # --- rules ---------------------------------------------------------------
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_STATES
+
+    @property
+    def parent_id(self) -> UUID | None:
+        return incident_id(parse_number(self.parent_number)) if self.parent_number else None
+
+    def check_transition(self, transition: str) -> State:
+        sources, target = TRANSITIONS[transition]
+        if self.state not in sources:
+            raise IllegalTransitionError(self.number, transition, self.state.value)
+        return target
+
+    def check_open(self, action: str) -> None:
+        if not self.is_open:
+            raise IncidentClosedError(self.number, action, self.state.value)
+
+    def check_not_final(self, action: str) -> None:
+        if self.state in FINAL_STATES:
+            raise IncidentClosedError(self.number, action, self.state.value)
+
+    # --- lifecycle -----------------------------------------------------------
+
+    def start(self, *, actor: str, at: datetime) -> None:
+        self.check_transition("start")
+        self._started(actor=actor, timestamp=at)
+
+    @event("Started")
+    def _started(self, actor: str, timestamp: datetime) -> None:
+        self.state = State.IN_PROGRESS
+
+    def hold(self, reason: str, *, actor: str, at: datetime, note: str = "") -> None:
+        self.check_transition("hold")
+        hold_reason = check_hold_reason(reason)
+        self._put_on_hold(
+            reason=hold_reason.value, note=_text("note", note), actor=actor, timestamp=at
+        )
+
+    @event("PutOnHold")
+    def _put_on_hold(self, reason: str, note: str, actor: str, timestamp: datetime) -> None:
+        self.state = State.ON_HOLD
+        self.hold_reason = HoldReason(reason)
+
+    def resume(self, *, actor: str, at: datetime) -> None:
+        self.check_transition("resume")
+        self._resumed(actor=actor, timestamp=at)
+
+    @event("Resumed")
+    def _resumed(self, actor: str, timestamp: datetime) -> None:
+        self.state = State.IN_PROGRESS
+        self.hold_reason = None
+
+    def resolve(self, code: str, notes: str = "", *, actor: str, at: datetime) -> None:
+        self.check_transition("resolve")
+        self._resolved(
+            code=_text("resolution code", code, required=True, max_length=100),
+            notes=_text("resolution notes", notes),
+            actor=actor,
+            timestamp=at,
+        )
+
+    @event("Resolved")
+    def _resolved(self, code: str, notes: str, actor: str, timestamp: datetime) -> None:
+        self.state = State.RESOLVED
+        self.hold_reason = None
+        self.resolution_code = code
+        self.resolution_notes = notes
+        self.resolved_at = timestamp
+        self.resolved_by = actor
+
+    def reopen(self, reason: str = "", *, actor: str, at: datetime) -> None:
+        self.check_transition("reopen")
+        self._reopened(reason=_text("reopen reason", reason), actor=actor, timestamp=at)
+
+    @event("Reopened")
+    def _reopened(self, reason: str, actor: str, timestamp: datetime) -> None:
+        self.state = State.IN_PROGRESS
+        self.reopen_count += 1
+        self.resolution_code = None
+        self.resolution_notes = None
+        self.resolved_at = None
+        self.resolved_by = None
+
+    def close(self, *, actor: str, at: datetime) -> None:
+        self.check_transition("close")
+        self._closed(actor=actor, timestamp=at)
+
+    @event("Closed")
+    def _closed(self, actor: str, timestamp: datetime) -> None:
+        self.state = State.CLOSED
+        self.closed_at = timestamp
+
+    def cancel(self, reason: str, *, actor: str, at: datetime) -> None:
+        self.check_transition("cancel")
+        self._cancelled(
+            reason=_text("cancel reason", reason, required=True, max_length=500),
+            actor=actor,
+            timestamp=at,
+        )
+
+    @event("Cancelled")
+    def _cancelled(self, reason: str, actor: str, timestamp: datetime) -> None:
+        self.state = State.CANCELLED
+        self.hold_reason = None
+        self.cancel_reason = reason
+        self.closed_at = timestamp
+
+    # --- work on the incident ------------------------------------------------
+
+    def assign(self, group: str | None, assignee: str | None, *, actor: str, at: datetime) -> bool:
+        """Assign to a group and/or agent; returns False when nothing changes."""
+        self.check_open("assign")
+        group = _optional("assignment group", group)
+        assignee = _optional("assignee", assignee)
+        if group is None and assignee is None:
+            raise InvalidValueError("assignment", None, "an assignment group or an assignee")
+        new_group = group if group is not None else self.assignment_group
+        if new_group == self.assignment_group and assignee == self.assignee:
+            return False
+        self._assigned(group=new_group, assignee=assignee, actor=actor, timestamp=at)
+        return True
+
+    @event("Assigned")
+    def _assigned(
+        self, group: str | None, assignee: str | None, actor: str, timestamp: datetime
+    ) -> None:
+        # A reassignment is any change of group or agent after the first assignment.
+        if self.assignment_group is not None or self.assignee is not None:
+            self.reassignment_count += 1
+        self.assignment_group = group
+        self.assignee = assignee
+
+    def add_comment(self, text: str, *, public: bool, actor: str, at: datetime) -> None:
+        self.check_not_final("comment on")
+        self._commented(
+            text=_text("comment", text, required=True), public=public, actor=actor, timestamp=at
+        )
+
+    @event("Commented")
+    def _commented(self, text: str, public: bool, actor: str, timestamp: datetime) -> None:
+        self.comments = (*self.comments, (timestamp.isoformat(), actor, text, public))
+
+    def categorise(
+        self,
+        *,
+        category: str | None,
+        subcategory: str | None,
+        configuration_item: str | None,
+        actor: str,
+        at: datetime,
+    ) -> None:
+        self.check_open("categorise")
+        self._categorised(
+            category=_optional("category", category),
+            subcategory=_optional("subcategory", subcategory),
+            configuration_item=_optional("configuration item", configuration_item),
+            actor=actor,
+            timestamp=at,
+        )
+
+    @event("Categorised")
+    def _categorised(
+        self,
+        category: str | None,
+        subcategory: str | None,
+        configuration_item: str | None,
+        actor: str,
+        timestamp: datetime,
+    ) -> None:
+        self.category = category
+        self.subcategory = subcategory
+        self.configuration_item = configuration_item
+
+    def reprioritise(
+        self, *, impact: int, urgency: int, priority: int, actor: str, at: datetime
+    ) -> None:
+        self.check_open("reprioritise")
+        self._reprioritised(
+            impact=impact, urgency=urgency, priority=priority, actor=actor, timestamp=at
+        )
+
+    @event("Reprioritised")
+    def _reprioritised(
+        self, impact: int, urgency: int, priority: int, actor: str, timestamp: datetime
+    ) -> None:
+        self.impact = impact
+        self.urgency = urgency
+        self.priority = priority
+        if priority != 1:
+            self.major = False
+
+    def declare_major(self, *, actor: str, at: datetime) -> None:
+        self.check_open("declare a major incident on")
+        if self.priority != 1:
+            raise MajorIncidentError(
+                f"{self.number}: only a P1 can be a major incident (this is P{self.priority})",
+                incident=self.number,
+                priority=self.priority,
+            )
+        if self.major:
+            raise MajorIncidentError(
+                f"{self.number} is already a major incident", incident=self.number
+            )
+        self._major_declared(actor=actor, timestamp=at)
+
+    @event("MajorDeclared")
+    def _major_declared(self, actor: str, timestamp: datetime) -> None:
+        self.major = True
+
+    def link_parent(self, parent: Incident, *, actor: str, at: datetime) -> None:
+        self.check_open("link a parent to")
+        if parent.id == self.id:
+            raise IncidentLinkError(f"{self.number} cannot be its own parent", incident=self.number)
+        if not parent.is_open:
+            raise IncidentLinkError(
+                f"{self.number}: parent {parent.number} is {parent.state.value}",
+                incident=self.number,
+                parent=parent.number,
+            )
+        if parent.parent_number is not None:
+            raise IncidentLinkError(
+                f"{self.number}: {parent.number} is itself a child of {parent.parent_number}",
+                incident=self.number,
+                parent=parent.number,
+            )
+        if self.child_numbers:
+            raise IncidentLinkError(
+                f"{self.number} has children of its own and cannot become a child",
+                incident=self.number,
+            )
+        if self.parent_number is not None:
+            raise IncidentLinkError(
+                f"{self.number} already has parent {self.parent_number}",
+                incident=self.number,
+                parent=self.parent_number,
+            )
+        self._parent_linked(parent=parent.number, actor=actor, timestamp=at)
+        parent._child_linked(child=self.number, actor=actor, timestamp=at)
+
+    @event("ParentLinked")
+    def _parent_linked(self, parent: str, actor: str, timestamp: datetime) -> None:
+        self.parent_number = parent
+
+    @event("ChildLinked")
+    def _child_linked(self, child: str, actor: str, timestamp: datetime) -> None:
+        self.child_numbers = (*self.child_numbers, child)
+
+    def link_problem(self, problem: str, *, actor: str, at: datetime) -> None:
+        self.check_not_final("link a problem to")
+        self._problem_linked(
+            problem=_text("problem", problem, required=True, max_length=100),
+            actor=actor,
+            timestamp=at,
+        )
+
+    @event("ProblemLinked")
+    def _problem_linked(self, problem: str, actor: str, timestamp: datetime) -> None:
+        self.problem = problem
+
+    # --- service levels ------------------------------------------------------
+
+    def check_sla_not_raised(self, metric: str, kind: str) -> bool:
+        """True if this SLA moment has not been raised yet."""
+        return f"{metric}:{kind}" not in self.sla_raised
+
+    def raise_sla_warning(
+        self, metric: str, threshold: str, *, due_at: datetime, actor: str, at: datetime
+    ) -> bool:
+        """Raise a warning once; returns False if it was raised before."""
+        if not self.check_sla_not_raised(metric, threshold):
+            return False
+        self._sla_warning_raised(
+            metric=metric, threshold=threshold, due_at=due_at, actor=actor, timestamp=at
+        )
+        return True
+
+    @event("SlaWarningRaised")
+    def _sla_warning_raised(
+        self, metric: str, threshold: str, due_at: datetime, actor: str, timestamp: datetime
+    ) -> None:
+        self.sla_raised = (*self.sla_raised, f"{metric}:{threshold}")
+
+    def record_sla_breach(self, metric: str, *, due_at: datetime, actor: str, at: datetime) -> bool:
+        """Record a breach once; returns False if it was recorded before."""
+        if not self.check_sla_not_raised(metric, "breach"):
+            return False
+        self._sla_breached(metric=metric, due_at=due_at, actor=actor, timestamp=at)
+        return True
+
+    @event("SlaBreached")
+    def _sla_breached(self, metric: str, due_at: datetime, actor: str, timestamp: datetime) -> None:
+        self.sla_raised = (*self.sla_raised, f"{metric}:breach")
+
+    def escalate_hierarchically(self, level: str, reason: str, *, actor: str, at: datetime) -> None:
+        """Bring in a management level (shift manager, team manager, director)."""
+        self._escalated(
+            level=level, reason=_text("reason", reason, required=True), actor=actor, timestamp=at
+        )
+
+    @event("Escalated")
+    def _escalated(self, level: str, reason: str, actor: str, timestamp: datetime) -> None:
+        self.escalation_level = level

@@ -1,0 +1,20 @@
+"""The hooks a plugin can implement. Each docstring says when it fires."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pluggy
+
+hookspec = pluggy.HookspecMarker("eventdesk")
+hookimpl = pluggy.HookimplMarker("eventdesk")
+
+
+@hookspec
+def hierarchical_escalation(desk: Any, incident: Any, level: str, reason: str) -> None:
+    """An incident was escalated to a management level (shift_manager, team_manager, director)."""
+
+
+@hookspec
+def register_commands(cli: Any) -> None:
+    """The ``eventdesk`` CLI is being built: add click commands or groups to ``cli``."""

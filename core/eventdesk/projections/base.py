@@ -1,0 +1,130 @@
+"""Projections: read models kept in SQL tables beside the events, with tracking.
+
+A projection's rows and its tracking position are written in one transaction,
+and the tracking row is locked while a page of events is applied, so every
+event is applied exactly once even when several processes catch up at the same
+time, and a projection that stopped resumes exactly where it stopped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, ClassVar, Protocol
+
+from eventdesk.storage import SQLDatabase
+
+TRACKING_TABLE = "eventdesk_tracking"
+PAGE_SIZE = 500
+
+
+class EventSource(Protocol):
+    """The part of an eventsourcing ``Application`` a projector reads from."""
+
+    recorder: Any
+    mapper: Any
+
+
+class Projection:
+    """A read model: tables, and how each event changes them.
+
+    Subclasses set ``name`` and ``tables`` and implement ``create`` and ``apply``.
+    ``apply`` is called for every event, including those it ignores.
+    """
+
+    name: ClassVar[str]
+    tables: ClassVar[tuple[str, ...]]
+
+    def create(self, db: SQLDatabase) -> None:
+        raise NotImplementedError
+
+    def apply(self, db: SQLDatabase, event: Any) -> None:
+        raise NotImplementedError
+
+    def flush(self, db: SQLDatabase) -> None:
+        """Called after each page of events, inside its transaction."""
+
+
+class Projector:
+    """Keeps projections up to date with one application's events."""
+
+    def __init__(
+        self, source: EventSource, db: SQLDatabase, projections: Sequence[Projection]
+    ) -> None:
+        self.source = source
+        self.db = db
+        self.projections = tuple(projections)
+        self._create_tables()
+
+    def _create_tables(self) -> None:
+        with self.db.transaction():
+            self.db.execute(
+                f"CREATE TABLE IF NOT EXISTS {TRACKING_TABLE} "
+                "(projection TEXT PRIMARY KEY, position BIGINT NOT NULL)"
+            )
+            for projection in self.projections:
+                projection.create(self.db)
+                self._ensure_tracking(projection)
+
+    def _ensure_tracking(self, projection: Projection) -> None:
+        exists = self.db.execute(
+            f"SELECT 1 FROM {TRACKING_TABLE} WHERE projection = ?", [projection.name]
+        )
+        if not exists:
+            self.db.execute(
+                f"INSERT INTO {TRACKING_TABLE} (projection, position) VALUES (?, 0)",
+                [projection.name],
+            )
+
+    def position(self, projection: Projection) -> int:
+        rows = self.db.execute(
+            f"SELECT position FROM {TRACKING_TABLE} WHERE projection = ?", [projection.name]
+        )
+        return int(rows[0]["position"]) if rows else 0
+
+    def head(self) -> int:
+        return int(self.source.recorder.max_notification_id() or 0)
+
+    def catch_up(self, page_size: int = PAGE_SIZE) -> int:
+        """Apply every event not yet applied; returns how many were applied."""
+        applied = 0
+        for projection in self.projections:
+            while True:
+                count = self._apply_page(projection, page_size)
+                applied += count
+                if count < page_size:
+                    break
+        return applied
+
+    def _apply_page(self, projection: Projection, page_size: int) -> int:
+        lock = " FOR UPDATE" if self.db.dialect == "postgres" else ""
+        with self.db.transaction():
+            rows = self.db.execute(
+                f"SELECT position FROM {TRACKING_TABLE} WHERE projection = ?{lock}",
+                [projection.name],
+            )
+            position = int(rows[0]["position"])
+            notifications = self.source.recorder.select_notifications(
+                start=position + 1, limit=page_size
+            )
+            if not notifications:
+                return 0
+            for notification in notifications:
+                projection.apply(self.db, self.source.mapper.to_domain_event(notification))
+            projection.flush(self.db)
+            self.db.execute(
+                f"UPDATE {TRACKING_TABLE} SET position = ? WHERE projection = ?",
+                [notifications[-1].id, projection.name],
+            )
+            return len(notifications)
+
+    def rebuild(self, page_size: int = PAGE_SIZE) -> int:
+        """Empty every read model and apply all events again from the start."""
+        with self.db.transaction():
+            for projection in self.projections:
+                for table in projection.tables:
+                    self.db.execute(f"DELETE FROM {table}")
+                self.db.execute(
+                    f"UPDATE {TRACKING_TABLE} SET position = 0 WHERE projection = ?",
+                    [projection.name],
+                )
+        return self.catch_up(page_size)

@@ -1,0 +1,164 @@
+"""The incident list: one row per incident, for queues and filters."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID
+
+from eventdesk.domain.incident import TRANSITIONS, Incident
+from eventdesk.domain.numbering import format_number
+from eventdesk.projections.base import Projection
+from eventdesk.storage import SQLDatabase
+from eventdesk.views import IncidentSummary, Page
+
+TABLE = "eventdesk_incidents"
+
+# Lifecycle events and the transition each one records.
+_TRANSITION_OF = {
+    Incident.Started: "start",
+    Incident.PutOnHold: "hold",
+    Incident.Resumed: "resume",
+    Incident.Resolved: "resolve",
+    Incident.Reopened: "reopen",
+    Incident.Closed: "close",
+    Incident.Cancelled: "cancel",
+}
+
+FILTERS = ("state", "priority", "assignment_group", "assignee", "caller")
+
+
+def stored_time(moment: datetime) -> str:
+    """A UTC time as fixed-width text, so that text order is time order."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _read_time(text: str) -> datetime:
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+
+
+class IncidentList(Projection):
+    name = "incident_list"
+    tables = (TABLE,)
+
+    def create(self, db: SQLDatabase) -> None:
+        db.execute(
+            f"""CREATE TABLE IF NOT EXISTS {TABLE} (
+                id TEXT PRIMARY KEY,
+                sequence BIGINT NOT NULL UNIQUE,
+                number TEXT NOT NULL UNIQUE,
+                state TEXT NOT NULL,
+                priority INTEGER NOT NULL,
+                impact INTEGER NOT NULL,
+                urgency INTEGER NOT NULL,
+                summary TEXT NOT NULL,
+                caller TEXT,
+                assignment_group TEXT,
+                assignee TEXT,
+                hold_reason TEXT,
+                major INTEGER NOT NULL DEFAULT 0,
+                opened_at TEXT NOT NULL,
+                updated_at TEXT NOT NULL
+            )"""
+        )
+        for column in ("state", "priority", "assignment_group", "assignee", "caller"):
+            db.execute(f"CREATE INDEX IF NOT EXISTS {TABLE}_{column} ON {TABLE} ({column})")
+
+    def apply(self, db: SQLDatabase, event: Any) -> None:
+        if isinstance(event, Incident.Opened):
+            self._insert(db, event)
+            return
+        if not isinstance(event, Incident.Event):
+            return
+        changes = self._changes(event)
+        changes["updated_at"] = stored_time(event.timestamp)
+        columns = ", ".join(f"{name} = ?" for name in changes)
+        db.execute(
+            f"UPDATE {TABLE} SET {columns} WHERE id = ?",
+            [*changes.values(), str(event.originator_id)],
+        )
+
+    def _insert(self, db: SQLDatabase, event: Any) -> None:
+        at = stored_time(event.timestamp)
+        db.execute(
+            f"""INSERT INTO {TABLE} (id, sequence, number, state, priority, impact, urgency,
+                summary, caller, major, opened_at, updated_at)
+                VALUES (?, ?, ?, 'new', ?, ?, ?, ?, ?, 0, ?, ?)""",
+            [
+                str(event.originator_id),
+                event.sequence,
+                format_number(event.sequence),
+                event.priority,
+                event.impact,
+                event.urgency,
+                event.summary,
+                event.caller,
+                at,
+                at,
+            ],
+        )
+
+    def _changes(self, event: Any) -> dict[str, Any]:
+        transition = _TRANSITION_OF.get(type(event))
+        if transition is not None:
+            changes: dict[str, Any] = {"state": TRANSITIONS[transition][1].value}
+            changes["hold_reason"] = event.reason if transition == "hold" else None
+            return changes
+        if isinstance(event, Incident.Assigned):
+            return {"assignment_group": event.group, "assignee": event.assignee}
+        if isinstance(event, Incident.Reprioritised):
+            changes = {"impact": event.impact, "urgency": event.urgency, "priority": event.priority}
+            if event.priority != 1:
+                changes["major"] = 0
+            return changes
+        if isinstance(event, Incident.MajorDeclared):
+            return {"major": 1}
+        return {}
+
+    def query(
+        self,
+        db: SQLDatabase,
+        *,
+        offset: int = 0,
+        limit: int = 50,
+        text: str | None = None,
+        **filters: Any,
+    ) -> Page[IncidentSummary]:
+        where: list[str] = []
+        params: list[Any] = []
+        for name in FILTERS:
+            value = filters.get(name)
+            if value is None:
+                continue
+            values = list(value) if isinstance(value, list | tuple | set | frozenset) else [value]
+            where.append(f"{name} IN ({', '.join('?' for _ in values)})")
+            params.extend(str(v) if name != "priority" else int(v) for v in values)
+        if text:
+            where.append("LOWER(summary) LIKE ?")
+            params.append(f"%{text.lower()}%")
+        clause = f" WHERE {' AND '.join(where)}" if where else ""
+        total = int(db.execute(f"SELECT COUNT(*) AS n FROM {TABLE}{clause}", params)[0]["n"])
+        rows = db.execute(
+            f"SELECT * FROM {TABLE}{clause} ORDER BY sequence LIMIT ? OFFSET ?",
+            [*params, limit, offset],
+        )
+        items = tuple(
+            IncidentSummary(
+                id=UUID(row["id"]),
+                number=row["number"],
+                state=row["state"],
+                priority=int(row["priority"]),
+                impact=int(row["impact"]),
+                urgency=int(row["urgency"]),
+                summary=row["summary"],
+                caller=row["caller"],
+                assignment_group=row["assignment_group"],
+                assignee=row["assignee"],
+                hold_reason=row["hold_reason"],
+                major=bool(row["major"]),
+                opened_at=_read_time(row["opened_at"]),
+                updated_at=_read_time(row["updated_at"]),
+            )
+            for row in rows
+        )
+        return Page(items=items, total=total, offset=offset, limit=limit)

@@ -1,0 +1,143 @@
+Feature: Business calendars
+  In order that a service-level clock runs only while the desk is there to run it
+  As a service-desk lead
+  I want each calendar to say exactly when an amount of business time runs out, and how much
+  business time lies between two moments, whatever the lunch breaks, weekends, holidays,
+  year ends and daylight-saving changes in between
+
+  Business time is real time inside the opening hours. A night that loses an hour to
+  daylight saving holds one hour less of business time; a night that gains one holds one
+  more. Days ("3d") are 24 business hours, so they are only accepted on 24x7: anywhere else
+  a "business day" would be a guess, and the desk asks for hours instead.
+
+  Background:
+    Given the calendar file "madrid-office.toml", imported into the desk:
+      """toml
+      # The Madrid office: a lunch break from Monday to Thursday, short Fridays,
+      # and Saturday mornings for walk-in support.
+      [calendar]
+      name = "madrid-office"
+      timezone = "Europe/Madrid"
+      [calendar.hours]
+      mon = ["09:00-14:00", "15:00-18:00"]
+      tue = ["09:00-14:00", "15:00-18:00"]
+      wed = ["09:00-14:00", "15:00-18:00"]
+      thu = ["09:00-14:00", "15:00-18:00"]
+      fri = ["09:00-15:00"]
+      sat = ["10:00-14:00"]
+      [calendar.holidays]
+      country = "ES"
+      subdivision = "MD"
+      dates = ["2026-12-24", "2026-12-31"]
+      """
+    And the calendar "night-desk", on Europe/Madrid time, open at these hours:
+      | days      | hours                    |
+      | every day | 00:00-07:00, 21:00-24:00 |
+
+  Scenario Outline: The deadline counts only the hours the office is open
+    When <duration> of business time is counted on "madrid-office" from <start> in Madrid
+    Then the deadline is <deadline> in Madrid
+    And the business time from the start to the deadline is exactly <duration>
+
+    Examples: Opening hours and the lunch break
+      | start                   | duration | deadline                   | because                                |
+      | Monday 2026-03-02 10:00 | 2h       | Monday 2026-03-02 12:00    | the office is open all along           |
+      | Monday 2026-03-02 07:00 | 1h       | Monday 2026-03-02 10:00    | the clock waits for the office to open |
+      | Monday 2026-03-02 13:00 | 2h       | Monday 2026-03-02 16:00    | lunch, 14:00 to 15:00, does not count  |
+      | Monday 2026-03-02 14:30 | 30m      | Monday 2026-03-02 15:30    | it starts during lunch                 |
+      | Monday 2026-03-02 17:00 | 1h       | Monday 2026-03-02 18:00    | it ends at closing time, not tomorrow  |
+      | Monday 2026-03-02 09:00 | 20h      | Wednesday 2026-03-04 13:00 | 8 h on Monday, 8 h on Tuesday          |
+      | Monday 2026-03-02 11:15 | 1h30m    | Monday 2026-03-02 12:45    | minutes count as well as hours         |
+
+    Examples: The weekend
+      | start                     | duration | deadline                  | because                   |
+      | Friday 2026-03-06 14:00   | 3h       | Saturday 2026-03-07 12:00 | Friday closes at 15:00    |
+      | Saturday 2026-03-07 13:00 | 2h       | Monday 2026-03-09 10:00   | Sunday is closed          |
+      | Sunday 2026-03-08 12:00   | 1h       | Monday 2026-03-09 10:00   | it starts on a closed day |
+
+    Examples: Holidays of Spain and of the Community of Madrid
+      | start                      | duration | deadline                   | because                                                          |
+      | Thursday 2026-04-30 17:00  | 2h       | Monday 2026-05-04 10:00    | Labour Day (Fri 1) and Madrid Day (Sat 2)                        |
+      | Wednesday 2026-04-01 17:00 | 2h       | Saturday 2026-04-04 11:00  | Maundy Thursday (Madrid) and Good Friday                         |
+      | Saturday 2026-12-05 13:00  | 2h       | Wednesday 2026-12-09 10:00 | Constitution Day moved to Monday (Madrid), Immaculate Conception |
+
+    Examples: Holidays the calendar names itself, and the year end
+      | start                      | duration | deadline                  | because                                   |
+      | Wednesday 2026-12-23 17:00 | 3h       | Saturday 2026-12-26 12:00 | Christmas Eve (named) and Christmas Day   |
+      | Wednesday 2026-12-30 17:00 | 4h       | Saturday 2027-01-02 13:00 | New Year's Eve (named) and New Year's Day |
+
+  Scenario Outline: The business time between two moments counts only the opening hours
+    When the business time on "madrid-office" is measured from <from> to <to> in Madrid
+    Then the business time measured is <business time>
+
+    Examples:
+      | from                      | to                      | business time | because                         |
+      | Monday 2026-03-02 09:00   | Monday 2026-03-02 18:00 | 8h            | a full day less the lunch break |
+      | Monday 2026-03-02 09:00   | Monday 2026-03-09 09:00 | 42h           | a whole ordinary week           |
+      | Monday 2026-03-02 14:10   | Monday 2026-03-02 14:50 | 0m            | both moments are in lunch       |
+      | Friday 2026-03-06 14:00   | Monday 2026-03-09 10:00 | 6h            | 1 h, 4 h on Saturday, 1 h       |
+      | Thursday 2026-12-31 12:00 | Friday 2027-01-01 12:00 | 0m            | the year ends on two holidays   |
+      | Monday 2026-04-27 09:00   | Monday 2026-05-04 09:00 | 32h           | the week of Labour Day          |
+
+  Scenario Outline: A night shift holds an hour less, or more, when the clocks change
+    When the business time on "night-desk" is measured from <from> to <to> in Madrid
+    Then the business time measured is <business time>
+    When 10h of business time is counted on "night-desk" from <from> in Madrid
+    Then the deadline is <deadline> in Madrid
+    And the deadline is <deadline in UTC> in UTC
+
+    Examples:
+      | from                      | to                      | business time | deadline                | deadline in UTC         | because                                   |
+      | Saturday 2026-03-21 21:00 | Sunday 2026-03-22 07:00 | 10h           | Sunday 2026-03-22 07:00 | Sunday 2026-03-22 06:00 | an ordinary night                         |
+      | Saturday 2026-03-28 21:00 | Sunday 2026-03-29 07:00 | 9h            | Sunday 2026-03-29 22:00 | Sunday 2026-03-29 20:00 | the clocks go forward from 02:00 to 03:00 |
+      | Saturday 2026-10-24 21:00 | Sunday 2026-10-25 07:00 | 11h           | Sunday 2026-10-25 06:00 | Sunday 2026-10-25 05:00 | the clocks go back from 03:00 to 02:00    |
+
+  Scenario Outline: On 24x7 business time is real time, whatever the wall clock says
+    When <duration> of business time is counted on "24x7" from <start> in Madrid
+    Then the deadline is <deadline> in Madrid
+    And the business time from the start to the deadline is exactly <duration>
+
+    Examples:
+      | start                     | duration | deadline                | because                                             |
+      | Friday 2026-03-06 18:00   | 3d       | Monday 2026-03-09 18:00 | three days are 72 hours, weekend included           |
+      | Friday 2026-03-27 12:00   | 3d       | Monday 2026-03-30 13:00 | 72 hours across the spring change                   |
+      | Saturday 2026-03-28 23:00 | 4h       | Sunday 2026-03-29 04:00 | the wall clock jumps from 02:00 to 03:00            |
+      | Saturday 2026-10-24 22:00 | 6h       | Sunday 2026-10-25 03:00 | the wall clock goes back from 03:00 to 02:00        |
+      | Thursday 2026-12-31 22:00 | 4h       | Friday 2027-01-01 02:00 | New Year's Day is a holiday only on other calendars |
+
+  Scenario: Days are refused on a calendar with business hours
+    When someone asks for the deadline of 3d on "madrid-office" from Monday 2026-03-02 09:00 in Madrid
+    Then the desk refuses it with InvalidValueError for an invalid duration
+    And the refusal says "days are only accepted on 24x7, not on madrid-office"
+
+  @defect-days-in-policy-targets
+  Scenario: Days are refused in a policy target on a calendar with business hours
+    When the desk imports the SLA policy "weekly" with these targets:
+      | priority | response | resolution | calendar      |
+      | P5       | 8h       | 5d         | madrid-office |
+    Then the desk refuses it with ConfigFileError, naming the file "weekly.toml" and the key policy.targets.P5.resolution
+
+  Scenario Outline: A malformed calendar file is refused with what to fix: the file, the key, what was expected
+    Given a copy of "madrid-office.toml" saved as "<file>", with <line> in [<table>]
+    When the desk imports the calendar file "<file>"
+    Then the desk refuses it with ConfigFileError, naming the file "<file>", the key <key> and what was expected: "<expected>"
+    And the calendar "madrid-office" in the desk is unchanged
+
+    Examples:
+      | file         | table             | line                                 | key                           | expected                                               |
+      | tuesday.toml | calendar.hours    | tue = ["9:00-18:00"]                 | calendar.hours.tue[0]         | an interval "HH:MM-HH:MM"                              |
+      | lunch.toml   | calendar.hours    | mon = ["09:00-14:00", "15:00-14:30"] | calendar.hours.mon[1]         | an interval that ends after it starts                  |
+      | overlap.toml | calendar.hours    | thu = ["09:00-14:00", "13:00-18:00"] | calendar.hours.thu[1]         | intervals in order that do not overlap the one before  |
+      | late.toml    | calendar.hours    | fri = ["09:00-25:00"]                | calendar.hours.fri[0]         | times from 00:00 to 24:00                              |
+      | weekday.toml | calendar.hours    | tues = ["09:00-18:00"]               | calendar.hours.tues           | a weekday: mon … sun                                   |
+      | zone.toml    | calendar          | timezone = "Europe/Madird"           | calendar.timezone             | an IANA time zone such as Europe/Madrid                |
+      | country.toml | calendar.holidays | country = "SP"                       | calendar.holidays.country     | an ISO 3166 country code known to the holidays package |
+      | region.toml  | calendar.holidays | subdivision = "MAD"                  | calendar.holidays.subdivision | a subdivision of ES                                    |
+      | dates.toml   | calendar.holidays | dates = ["24/12/2026"]               | calendar.holidays.dates[0]    | a date YYYY-MM-DD                                      |
+
+  @defect-unknown-calendar-keys
+  Scenario: A misspelt table in a calendar file is refused, not silently ignored
+    Given a copy of "madrid-office.toml" saved as "typo.toml", with [calendar.holidays] spelt [calendar.hollidays]
+    When the desk imports the calendar file "typo.toml"
+    Then the desk refuses it with ConfigFileError, naming the file "typo.toml" and the key calendar.hollidays
+    And the calendar "madrid-office" in the desk is unchanged

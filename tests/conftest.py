@@ -1,0 +1,93 @@
+"""Fixtures shared by every test: a clock, and a desk on each of the three stores.
+
+PostgreSQL tests need a server (``EVENTDESK_TEST_POSTGRES``, default
+``postgresql://127.0.0.1:5432/test``). Without one they are skipped with the
+reason, unless ``EVENTDESK_REQUIRE_POSTGRES=1`` (as in CI), where they fail.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from eventdesk import ManualClock, ServiceDesk
+from eventdesk.storage import StoreConfig
+
+PG_URL = os.environ.get("EVENTDESK_TEST_POSTGRES", "postgresql://127.0.0.1:5432/test")
+STORES = ("memory", "sqlite", "postgres")
+MONDAY_MORNING = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+
+
+def _postgres_problem() -> str | None:
+    """None if PostgreSQL is reachable, else why not."""
+    try:
+        import psycopg
+
+        config = StoreConfig.parse(PG_URL)
+        with psycopg.connect(connect_timeout=3, **config.pg_conninfo) as conn:
+            conn.execute("SELECT 1")
+    except Exception as error:  # any failure to connect is a reason to skip
+        return f"PostgreSQL not reachable at {PG_URL}: {str(error).strip().splitlines()[0]}"
+    return None
+
+
+_PG_PROBLEM: str | bool | None = False  # False: not checked yet
+
+
+def require_postgres() -> None:
+    """Skip (or, in CI, fail) the calling test when PostgreSQL cannot be reached."""
+    global _PG_PROBLEM
+    if _PG_PROBLEM is False:
+        _PG_PROBLEM = _postgres_problem()
+    if _PG_PROBLEM:
+        if os.environ.get("EVENTDESK_REQUIRE_POSTGRES"):
+            pytest.fail(f"{_PG_PROBLEM} (EVENTDESK_REQUIRE_POSTGRES is set)")
+        pytest.skip(str(_PG_PROBLEM))
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock(MONDAY_MORNING)
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A URL to a fresh, empty schema, dropped afterwards."""
+    require_postgres()
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    url = f"{PG_URL}?schema={schema}"
+    yield url
+    config = StoreConfig.parse(url)
+    with config.connect_postgres() as conn:
+        conn.execute(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+
+
+def db_setting(store: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
+    """The ``db`` setting for a fresh database on the named store."""
+    if store == "memory":
+        return ":memory:"
+    if store == "sqlite":
+        return str(tmp_path / "eventdesk.db")
+    return request.getfixturevalue("postgres_url")
+
+
+@pytest.fixture(params=STORES)
+def store(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
+@pytest.fixture
+def db(store: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
+    return db_setting(store, tmp_path, request)
+
+
+@pytest.fixture
+def desk(db: str, clock: ManualClock) -> Iterator[ServiceDesk]:
+    """A ServiceDesk on a fresh database, on each store in turn, on virtual time."""
+    service_desk = ServiceDesk(db=db, clock=clock)
+    yield service_desk
+    service_desk.close()

@@ -1,0 +1,332 @@
+"""Malformed calendar and policy files are refused, naming the file, the key and what was wanted."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from eventdesk.calendars import load_calendar
+from eventdesk.domain import HoldReason
+from eventdesk.errors import ConfigFileError
+from eventdesk.sla.policy import load_policy
+
+WriteToml = Callable[[str, str], Path]
+
+GOOD_CALENDAR = {
+    "head": '[calendar]\nname = "office"\ntimezone = "Europe/Madrid"\n',
+    "hours": '[calendar.hours]\nmon = ["09:00-13:00", "14:00-18:00"]\n',
+}
+
+
+def calendar_text(*, head: str | None = None, hours: str | None = None, extra: str = "") -> str:
+    return (
+        (GOOD_CALENDAR["head"] if head is None else head)
+        + (GOOD_CALENDAR["hours"] if hours is None else hours)
+        + extra
+    )
+
+
+def refused(load: Callable[[Path], object], path: Path) -> ConfigFileError:
+    # Fail to load a malformed file.
+    with pytest.raises(ConfigFileError) as caught:
+        load(path)
+    error = caught.value
+    assert str(error).startswith(f"{path}: {error.details['key']}: expected ")
+    assert "\n" not in str(error)
+    return error
+
+
+CALENDAR_MISTAKES = {
+    "no [calendar] table": (
+        '[calender]\nname = "office"\n',
+        "calendar",
+        "a [calendar] table",
+    ),
+    "no name": (
+        calendar_text(head='[calendar]\ntimezone = "Europe/Madrid"\n'),
+        "calendar.name",
+        "a non-empty string",
+    ),
+    "unknown time zone": (
+        calendar_text(head='[calendar]\nname = "office"\ntimezone = "Europe/Madird"\n'),
+        "calendar.timezone",
+        "an IANA time zone",
+    ),
+    "time zone not text": (
+        calendar_text(head='[calendar]\nname = "office"\ntimezone = 1\n'),
+        "calendar.timezone",
+        "an IANA time zone",
+    ),
+    "no hours": (
+        calendar_text(hours=""),
+        "calendar.hours",
+        "a table of weekdays",
+    ),
+    "interval not HH:MM-HH:MM": (
+        calendar_text(hours='[calendar.hours]\nmon = ["09:00-13:00", "2pm-6pm"]\n'),
+        "calendar.hours.mon[1]",
+        'an interval "HH:MM-HH:MM"',
+    ),
+    "interval not text": (
+        calendar_text(hours="[calendar.hours]\ntue = [9]\n"),
+        "calendar.hours.tue[0]",
+        'an interval "HH:MM-HH:MM"',
+    ),
+    "hours not a list": (
+        calendar_text(hours='[calendar.hours]\nwed = "09:00-17:00"\n'),
+        "calendar.hours.wed",
+        "a list of",
+    ),
+    "hour out of range": (
+        calendar_text(hours='[calendar.hours]\nthu = ["09:00-25:00"]\n'),
+        "calendar.hours.thu[0]",
+        "times from 00:00 to 24:00",
+    ),
+    "end before start": (
+        calendar_text(hours='[calendar.hours]\nfri = ["09:00-13:00", "18:00-14:00"]\n'),
+        "calendar.hours.fri[1]",
+        "an interval that ends after it starts",
+    ),
+    "unknown weekday": (
+        calendar_text(hours='[calendar.hours]\nmonday = ["09:00-17:00"]\n'),
+        "calendar.hours.monday",
+        "a weekday: mon … sun",
+    ),
+    "every day closed": (
+        calendar_text(hours="[calendar.hours]\nmon = []\n"),
+        "calendar.hours",
+        "at least one open interval",
+    ),
+    "bad date": (
+        calendar_text(extra='[calendar.holidays]\ndates = ["2026-12-24", "2026-02-30"]\n'),
+        "calendar.holidays.dates[1]",
+        "a date YYYY-MM-DD",
+    ),
+    "date not text": (
+        calendar_text(extra="[calendar.holidays]\ndates = [20261224]\n"),
+        "calendar.holidays.dates[0]",
+        "a date YYYY-MM-DD",
+    ),
+    "unknown country": (
+        calendar_text(extra='[calendar.holidays]\ncountry = "XX"\n'),
+        "calendar.holidays.country",
+        "an ISO 3166 country code",
+    ),
+    "unknown subdivision": (
+        calendar_text(extra='[calendar.holidays]\ncountry = "ES"\nsubdivision = "ZZ"\n'),
+        "calendar.holidays.subdivision",
+        "a subdivision of ES",
+    ),
+    "subdivision without a country": (
+        calendar_text(extra='[calendar.holidays]\nsubdivision = "MD"\n'),
+        "calendar.holidays.subdivision",
+        "a country beside it",
+    ),
+    "unknown holidays key": (
+        calendar_text(extra='[calendar.holidays]\nregion = "MD"\n'),
+        "calendar.holidays.region",
+        "only country, subdivision and dates",
+    ),
+    "TOML syntax error": (
+        '[calendar\nname = "office"\n',
+        "(syntax)",
+        "valid TOML",
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "expected"), CALENDAR_MISTAKES.values(), ids=CALENDAR_MISTAKES.keys()
+)
+def test_a_malformed_calendar_is_refused(
+    write_toml: WriteToml, text: str, key: str, expected: str
+) -> None:
+    path = write_toml("calendar.toml", text)
+    error = refused(load_calendar, path)
+    assert error.details["key"] == key
+    assert error.details["file"] == str(path)
+    assert expected in str(error)
+
+
+@pytest.mark.parametrize(
+    "hours",
+    [
+        pytest.param('thu = ["09:00-13:00", "12:00-18:00"]', id="overlapping"),
+        pytest.param('thu = ["14:00-18:00", "09:00-13:00"]', id="out of order"),
+        pytest.param('thu = ["09:00-24:00", "10:00-11:00"]', id="after midnight"),
+    ],
+)
+def test_overlapping_intervals_are_refused_naming_the_weekday(
+    write_toml: WriteToml, hours: str
+) -> None:
+    text = calendar_text(hours=f'[calendar.hours]\nmon = ["09:00-18:00"]\n{hours}\n')
+    error = refused(load_calendar, write_toml("calendar.toml", text))
+    assert error.details["key"] == "calendar.hours.thu[1]"
+    assert "overlap" in str(error)
+
+
+def test_a_missing_calendar_file_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "nowhere.toml"
+    error = refused(load_calendar, path)
+    assert error.details["key"] == "(file)"
+    assert "an existing file" in str(error)
+
+
+def test_a_good_calendar_file_is_accepted(madrid_office_file: Path) -> None:
+    cal = load_calendar(madrid_office_file)
+    assert (cal.name, cal.timezone, cal.country, cal.subdivision) == (
+        "madrid-office",
+        "Europe/Madrid",
+        "ES",
+        "MD",
+    )
+    assert cal.weekly_open_time == timedelta(hours=40)
+
+
+# --- SLA policies ----------------------------------------------------------------
+
+GOOD_TARGETS = """
+[policy.targets.P1]
+response = "15m"
+resolution = "4h"
+[policy.targets.P3]
+response = "1h"
+resolution = "8h"
+calendar = "madrid-office"
+"""
+
+
+def policy_text(settings: str = "", targets: str = GOOD_TARGETS, extra: str = "") -> str:
+    return f'[policy]\nname = "gold"\n{settings}\n{targets}\n{extra}'
+
+
+POLICY_MISTAKES = {
+    "no [policy] table": ('[polcy]\nname = "gold"\n', "policy", "a [policy] table"),
+    "no name": (
+        "[policy]\n" + GOOD_TARGETS,
+        "policy.name",
+        "a non-empty string",
+    ),
+    "no targets": (policy_text(targets=""), "policy.targets", "a table [policy.targets.P1]"),
+    "unknown priority": (
+        policy_text(targets='[policy.targets.P9]\nresponse = "1h"\nresolution = "4h"\n'),
+        "policy.targets.P9",
+        "a priority P1 … P5",
+    ),
+    "priority not a priority": (
+        policy_text(targets='[policy.targets.urgent]\nresponse = "1h"\nresolution = "4h"\n'),
+        "policy.targets.urgent",
+        "a priority P1 … P5",
+    ),
+    "bad duration": (
+        policy_text(targets='[policy.targets.P2]\nresponse = "soon"\nresolution = "4h"\n'),
+        "policy.targets.P2.response",
+        "a duration such as 15m",
+    ),
+    "missing duration": (
+        policy_text(targets='[policy.targets.P2]\nresponse = "30m"\n'),
+        "policy.targets.P2.resolution",
+        "a duration such as 15m",
+    ),
+    "zero duration": (
+        policy_text(targets='[policy.targets.P2]\nresponse = "0m"\nresolution = "4h"\n'),
+        "policy.targets.P2.response",
+        "a duration above zero",
+    ),
+    "unknown target key": (
+        policy_text(
+            targets='[policy.targets.P2]\nresponse = "30m"\nresolution = "4h"\ncolour = "red"\n'
+        ),
+        "policy.targets.P2.colour",
+        "only response, resolution and calendar",
+    ),
+    "unknown hold reason": (
+        policy_text('pause_on = ["awaiting_caller", "awaiting_godot"]'),
+        "policy.pause_on[1]",
+        "one of awaiting_caller",
+    ),
+    "pause_on not a list": (
+        policy_text('pause_on = "awaiting_caller"'),
+        "policy.pause_on",
+        "a list of hold reasons",
+    ),
+    "warning above 100": (
+        policy_text("warnings = [75, 120]"),
+        "policy.warnings[1]",
+        "a percentage between 0 and 100",
+    ),
+    "warning of zero": (
+        policy_text("warnings = [0, 90]"),
+        "policy.warnings[0]",
+        "a percentage between 0 and 100",
+    ),
+    "warning not a number": (
+        policy_text('warnings = ["75%"]'),
+        "policy.warnings[0]",
+        "a percentage between 0 and 100",
+    ),
+    "unknown escalation level": (
+        policy_text(extra='[policy.escalation]\n"75%" = "shift_manager"\n"90%" = "ceo"\n'),
+        "policy.escalation.90%",
+        "one of shift_manager, team_manager, director",
+    ),
+    "escalation at a moment without a warning": (
+        policy_text(extra='[policy.escalation]\n"50%" = "team_manager"\n'),
+        "policy.escalation.50%",
+        'a warning threshold such as "75%"',
+    ),
+    "TOML syntax error": ('[policy]\nname = "gold\n', "(syntax)", "valid TOML"),
+}
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "expected"), POLICY_MISTAKES.values(), ids=POLICY_MISTAKES.keys()
+)
+def test_a_malformed_policy_is_refused(
+    write_toml: WriteToml, text: str, key: str, expected: str
+) -> None:
+    path = write_toml("policy.toml", text)
+    error = refused(load_policy, path)
+    assert error.details["key"] == key
+    assert expected in str(error)
+
+
+def test_a_missing_policy_file_is_refused(tmp_path: Path) -> None:
+    error = refused(load_policy, tmp_path / "gold.toml")
+    assert error.details["key"] == "(file)"
+
+
+def test_a_good_policy_file_is_read_with_its_defaults(write_toml: WriteToml) -> None:
+    policy = load_policy(write_toml("gold.toml", policy_text()))
+    assert policy.name == "gold"
+    assert policy.targets[1].response == timedelta(minutes=15)
+    assert policy.targets[1].calendar == "24x7"
+    assert policy.targets[3].resolution == timedelta(hours=8)
+    assert policy.targets[3].calendar == "madrid-office"
+    assert policy.pause_on == {HoldReason.AWAITING_CALLER, HoldReason.AWAITING_VENDOR}
+    assert policy.warnings == (0.75, 0.90)
+    assert policy.escalation == {
+        "75%": "shift_manager",
+        "90%": "team_manager",
+        "breach": "director",
+    }
+    assert policy.major_level == "director"
+
+
+def test_a_policy_file_sets_its_own_warnings_pauses_and_escalation(
+    write_toml: WriteToml,
+) -> None:
+    text = policy_text(
+        'calendar = "madrid-office"\nwarnings = [80, 50]\npause_on = ["awaiting_change"]',
+        extra='[policy.escalation]\n"50%" = "team_manager"\nbreach = "director"\n'
+        'major = "team_manager"\n',
+    )
+    policy = load_policy(write_toml("silver.toml", text))
+    assert policy.warnings == (0.5, 0.8)
+    assert policy.pause_on == {HoldReason.AWAITING_CHANGE}
+    assert policy.escalation == {"50%": "team_manager", "breach": "director"}
+    assert policy.major_level == "team_manager"
+    # The policy's own calendar is the default of each target that names none.
+    assert policy.targets[1].calendar == "madrid-office"

@@ -1,0 +1,359 @@
+"""``eventdesk calendar ...``, ``eventdesk sla ...`` and the SLA in ``incident show/sla``."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+from eventdesk import ManualClock, ServiceDesk
+from eventdesk.cli import cli
+
+WriteToml = Callable[[str, str], Path]
+MONDAY_8 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+STRICT_POLICY = """
+    [policy]
+    name = "strict"
+    [policy.targets.P1]
+    response = "5m"
+    resolution = "2h"
+    [policy.targets.P3]
+    response = "20m"
+    resolution = "8h"
+"""
+OFFICE_POLICY = """
+    [policy]
+    name = "office"
+    calendar = "madrid-office"
+    [policy.targets.P3]
+    response = "1h"
+    resolution = "8h"
+"""
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> str:
+    return str(tmp_path / "cli.db")
+
+
+def run(*args: str, db: str | None = None) -> Result:
+    prefix = ["--db", db] if db else []
+    return CliRunner().invoke(cli, [*prefix, *args], catch_exceptions=False)
+
+
+def run_json(*args: str, db: str | None = None) -> Any:
+    result = run(*args, "--json", db=db)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def assert_one_line_error(result: Result, *fragments: str) -> None:
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1, result.output
+    assert lines[0].startswith("Error: ")
+    for fragment in fragments:
+        assert fragment in lines[0]
+
+
+# --- calendar deadline and check ----------------------------------------------
+
+
+def test_calendar_deadline_gives_the_deadline_in_utc_and_local_time(
+    madrid_office_file: Path,
+) -> None:
+    answer = run_json(
+        "calendar",
+        "deadline",
+        "--calendar",
+        str(madrid_office_file),
+        "--start",
+        "2026-03-06T15:00:00Z",  # Friday 16:00 in Madrid
+        "--duration",
+        "4h",
+    )
+    assert answer["deadline_utc"] == "2026-03-09T10:00:00Z"
+    assert answer["deadline_local"] == "2026-03-09T11:00:00+01:00"
+    assert answer["calendar"] == "madrid-office"
+
+
+def test_calendar_deadline_across_a_daylight_saving_change(madrid_office_file: Path) -> None:
+    answer = run_json(
+        "calendar",
+        "deadline",
+        "--calendar",
+        str(madrid_office_file),
+        "--start",
+        "2026-03-27T16:00:00+01:00",
+        "--duration",
+        "90m",
+    )
+    # 16:00-17:30 on Friday; Monday is in summer time.
+    assert answer["deadline_utc"] == "2026-03-27T16:30:00Z"
+    answer = run_json(
+        "calendar",
+        "deadline",
+        "--calendar",
+        str(madrid_office_file),
+        "--start",
+        "2026-03-27T16:00:00+01:00",
+        "--duration",
+        "3h",
+    )
+    assert answer["deadline_local"] == "2026-03-30T10:00:00+02:00"
+    assert answer["deadline_utc"] == "2026-03-30T08:00:00Z"
+
+
+def test_calendar_deadline_in_plain_text(madrid_office_file: Path) -> None:
+    result = run(
+        "calendar",
+        "deadline",
+        "--calendar",
+        str(madrid_office_file),
+        "--start",
+        "2026-03-06T15:00",
+        "--duration",
+        "1h30m",
+    )
+    assert result.exit_code == 0
+    assert result.output.strip() == (
+        "2026-03-06T16:30:00Z  (2026-03-06T17:30:00+01:00 Europe/Madrid)"
+    )
+
+
+def test_days_are_accepted_on_24x7_and_refused_on_a_business_calendar(
+    madrid_office_file: Path,
+) -> None:
+    start = ("--start", "2026-03-06T15:00Z")
+    answer = run_json("calendar", "deadline", "--calendar", "24x7", *start, "--duration", "3d")
+    assert answer["deadline_utc"] == "2026-03-09T15:00:00Z"
+
+    # Fail to take "3d" on office hours.
+    office = ("--calendar", str(madrid_office_file))
+    result = run("calendar", "deadline", *office, *start, "--duration", "3d")
+    assert_one_line_error(result, "3d", "madrid-office")
+
+
+def test_calendar_deadline_refuses_bad_input(madrid_office_file: Path, tmp_path: Path) -> None:
+    office = ("--calendar", str(madrid_office_file))
+    start = ("--start", "2026-03-06T15:00Z")
+    # Fail to read a start that is not ISO 8601: misuse.
+    result = run("calendar", "deadline", *office, "--start", "Friday", "--duration", "4h")
+    assert result.exit_code == 2
+    # Fail to read a duration, or a calendar that is not there: one-line errors.
+    result = run("calendar", "deadline", *office, *start, "--duration", "soon")
+    assert_one_line_error(result, "duration", "soon")
+    missing = str(tmp_path / "missing.toml")
+    result = run("calendar", "deadline", "--calendar", missing, *start, "--duration", "4h")
+    assert_one_line_error(result, missing)
+
+
+def test_calendar_check_accepts_a_good_file(madrid_office_file: Path) -> None:
+    result = run("calendar", "check", str(madrid_office_file))
+    assert result.exit_code == 0
+    assert "'madrid-office' is valid" in result.output
+    assert "40 h a week" in result.output
+    answer = run_json("calendar", "check", str(madrid_office_file))
+    assert answer["valid"] is True
+    assert answer["hours"]["mon"] == ["09:00-13:00", "14:00-18:00"]
+    assert answer["holidays"] == {"country": "ES", "subdivision": "MD", "dates": ["2026-12-24"]}
+
+
+def test_calendar_check_refuses_a_bad_file_naming_the_key(write_toml: WriteToml) -> None:
+    path = write_toml(
+        "bad.toml",
+        """
+        [calendar]
+        name = "office"
+        timezone = "Europe/Madrid"
+        [calendar.hours]
+        mon = ["09:00-13:00", "13:30-12:00"]
+        """,
+    )
+    assert_one_line_error(
+        run("calendar", "check", str(path)),
+        str(path),
+        "calendar.hours.mon[1]",
+        "an interval that ends after it starts",
+    )
+
+
+# --- policies -----------------------------------------------------------------
+
+
+def test_a_policy_is_imported_and_put_in_use(
+    db: str, madrid_office_file: Path, write_toml: WriteToml
+) -> None:
+    policy = str(write_toml("office.toml", OFFICE_POLICY))
+    # Fail to import a policy before its calendar.
+    assert_one_line_error(run("sla", "policy", "import", policy, db=db), "madrid-office")
+
+    assert run("calendar", "import", str(madrid_office_file), db=db).exit_code == 0
+    assert run_json("calendar", "list", db=db) == ["24x7", "madrid-office"]
+    stored = run_json("sla", "policy", "import", policy, db=db)
+    assert stored["targets"]["3"] == {
+        "response": 3600,
+        "resolution": 8 * 3600,
+        "calendar": "madrid-office",
+    }
+    assert run_json("sla", "policy", "list", db=db) == [
+        {"name": "default", "in_use": True},
+        {"name": "office", "in_use": False},
+    ]
+    result = run("sla", "policy", "use", "office", db=db)
+    assert result.exit_code == 0
+    assert "'office' in use" in result.output
+    assert run_json("sla", "policy", "show", db=db)["name"] == "office"
+    # Fail to use a policy the desk does not have.
+    assert_one_line_error(run("sla", "policy", "use", "platinum", db=db), "platinum")
+
+
+def test_a_policy_imported_with_use_applies_to_the_clocks(
+    db: str, madrid_office_file: Path, write_toml: WriteToml
+) -> None:
+    run("calendar", "import", str(madrid_office_file), db=db)
+    policy = str(write_toml("office.toml", OFFICE_POLICY))
+    assert "stored and in use" in run("sla", "policy", "import", policy, "--use", db=db).output
+    with ServiceDesk(db=db, clock=ManualClock(datetime(2026, 3, 6, 15, tzinfo=UTC))) as desk:
+        number = desk.open_incident("Printer", impact=2, urgency=2).number
+
+    clocks = run_json("incident", "sla", number, "--at", "2026-03-06T15:30:00Z", db=db)
+    assert [(c["metric"], c["calendar"], c["deadline"]) for c in clocks] == [
+        ("response", "madrid-office", "2026-03-06T16:00:00Z"),
+        ("resolution", "madrid-office", "2026-03-09T15:00:00Z"),
+    ]
+
+
+# --- clocks and timers --------------------------------------------------------
+
+
+def test_incident_show_json_has_the_sla_clocks(db: str) -> None:
+    opened = run_json("incident", "open", "-s", "Mail down", "-i", "1", "-u", "1", db=db)
+    shown = run_json("incident", "show", opened["number"], db=db)
+    assert [clock["metric"] for clock in shown["sla"]] == ["response", "resolution"]
+    opened_at = datetime.fromisoformat(shown["opened_at"])
+    for clock, target in zip(shown["sla"], (15 * 60, 4 * 3600), strict=True):
+        assert {"metric", "state", "deadline", "elapsed_seconds", "remaining_seconds"} <= set(clock)
+        assert clock["state"] == "running"
+        assert datetime.fromisoformat(clock["deadline"]) == opened_at + timedelta(seconds=target)
+        assert clock["deadline"].endswith("Z")
+        assert clock["elapsed_seconds"] + clock["remaining_seconds"] == pytest.approx(target)
+
+
+@pytest.fixture
+def story_db(db: str) -> str:
+    """INC0000001 (P1) opened Monday 08:00, put on hold for the caller 08:05-09:05."""
+    clock = ManualClock(MONDAY_8)
+    with ServiceDesk(db=db, clock=clock) as desk:
+        number = desk.open_incident("VPN down", impact=1, urgency=1, caller="carla").number
+        desk.start(number)
+        clock.advance(minutes=5)
+        desk.hold(number, "awaiting_caller")
+        clock.advance(hours=1)
+        desk.resume(number)
+    return db
+
+
+def test_incident_sla_at_a_past_instant(story_db: str) -> None:
+    at = {
+        "08:04": ("running", "2026-03-02T08:15:00Z", 240, 660),
+        "08:30": ("paused", None, 300, 600),
+        "09:10": ("running", "2026-03-02T09:15:00Z", 600, 300),
+        "09:20": ("breached", "2026-03-02T09:15:00Z", 1200, 0),
+    }
+    for moment, expected in at.items():
+        instant = f"2026-03-02T{moment}:00Z"
+        response = run_json("incident", "sla", "INC0000001", "--at", instant, db=story_db)[0]
+        got = tuple(response[k] for k in ("state", "deadline", "elapsed_seconds"))
+        assert (*got, max(response["remaining_seconds"], 0)) == expected, moment
+
+
+def test_sla_tick_raises_each_moment_once(story_db: str) -> None:
+    # Fail to find anything due before 75 % of the response (08:11:15 plus the hour on hold).
+    assert run_json("sla", "tick", "--now", "2026-03-02T09:11:14Z", db=story_db) == []
+    raised = run_json("sla", "tick", "--now", "2026-03-02T09:14:00Z", db=story_db)
+    assert raised == [
+        {
+            "incident": "INC0000001",
+            "metric": "response",
+            "moment": "75%",
+            "due_at": "2026-03-02T09:11:15Z",
+            "escalated_to": "shift_manager",
+        },
+        {
+            "incident": "INC0000001",
+            "metric": "response",
+            "moment": "90%",
+            "due_at": "2026-03-02T09:13:30Z",
+            "escalated_to": "team_manager",
+        },
+    ]
+    assert run_json("sla", "tick", "--now", "2026-03-02T09:14:00Z", db=story_db) == []
+    result = run("sla", "tick", "--now", "2026-03-02T09:15:00Z", db=story_db)
+    assert result.output.splitlines() == [
+        "INC0000001 response breach (due 2026-03-02T09:15:00Z), escalated to director",
+        "1 raised.",
+    ]
+
+
+def test_sla_replay_compares_attainment_under_another_policy(
+    db: str, write_toml: WriteToml
+) -> None:
+    clock = ManualClock(MONDAY_8)
+    with ServiceDesk(db=db, clock=clock) as desk:
+        # summary: (impact, urgency), answered after minutes, resolved after hours
+        stories = {"fast P1": ((1, 1), 10, 3), "slow P1": ((1, 1), 20, 5), "P3": ((2, 2), 30, 10)}
+        for summary, ((impact, urgency), answered, resolved) in stories.items():
+            clock.set(MONDAY_8)
+            number = desk.open_incident(summary, impact=impact, urgency=urgency).number
+            clock.advance(minutes=answered)
+            desk.comment(number, "On it", actor="ana")
+            clock.set(MONDAY_8 + timedelta(hours=resolved))
+            desk.resolve(number, "fixed", actor="ana")
+        head = desk.projector.head()
+    other = str(write_toml("strict.toml", STRICT_POLICY))
+
+    report = run_json("sla", "replay", "--policy", other, db=db)
+    assert set(report) == {"default", "strict"}
+    default = {row["priority"]: row for row in report["default"]}
+    strict = {row["priority"]: row for row in report["strict"]}
+    assert default[1]["incidents"] == strict[1]["incidents"] == 2
+    assert (default[1]["response_percent"], default[1]["resolution_percent"]) == (50.0, 50.0)
+    assert (default[3]["response_percent"], default[3]["resolution_percent"]) == (100.0, 100.0)
+    assert (strict[1]["response_percent"], strict[1]["resolution_percent"]) == (0.0, 0.0)
+    assert (strict[3]["response_met"], strict[3]["resolution_breached"]) == (0, 1)
+
+    text = run("sla", "replay", "--policy", other, db=db)
+    assert text.exit_code == 0
+    assert "response strict" in text.output
+    assert "50.0 %" in text.output
+    # Read-only: nothing was written.
+    with ServiceDesk(db=db) as desk:
+        assert desk.projector.head() == head
+
+
+def test_sla_replay_since_an_instant(db: str, write_toml: WriteToml) -> None:
+    clock = ManualClock(MONDAY_8)
+    with ServiceDesk(db=db, clock=clock) as desk:
+        for day in range(3):
+            clock.set(MONDAY_8 + timedelta(days=day))
+            number = desk.open_incident(f"day {day}", impact=1, urgency=1).number
+            clock.advance(minutes=1)
+            desk.resolve(number, "fixed")
+    other = str(write_toml("strict.toml", STRICT_POLICY))
+    report = run_json("sla", "replay", "--policy", other, "--since", "2026-03-03T00:00Z", db=db)
+    assert [row["incidents"] for row in report["default"]] == [2]
+    assert [row["resolution_met"] for row in report["strict"]] == [2]
+
+
+def test_sla_replay_against_a_policy_of_the_same_name(db: str, write_toml: WriteToml) -> None:
+    with ServiceDesk(db=db, clock=ManualClock(MONDAY_8)) as desk:
+        desk.resolve(desk.open_incident("Mail", impact=1, urgency=1).number, "fixed")
+    other = str(write_toml("default.toml", STRICT_POLICY.replace('"strict"', '"default"')))
+    report = run_json("sla", "replay", "--policy", other, db=db)
+    assert list(report) == ["default", "default (other)"]
+    assert report["default (other)"][0]["incidents"] == 1
