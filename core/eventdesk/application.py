@@ -17,7 +17,7 @@ from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import IntegrityError
 
 from eventdesk.clock import Clock, SystemClock
-from eventdesk.domain.incident import Incident
+from eventdesk.domain.incident import NOTES_MAX, Incident
 from eventdesk.domain.numbering import incident_id, parse_number
 from eventdesk.domain.priority import PriorityMatrix, check_level
 from eventdesk.errors import ConcurrencyConflictError, IncidentNotFoundError, InvalidValueError
@@ -67,18 +67,19 @@ class ServiceDesk(Application):
         self.store.prepare()
         self.clock: Clock = clock or SystemClock()
         self.priority_matrix = priority_matrix or PriorityMatrix.default()
-        super().__init__(env={**self.store.eventsourcing_env(), **(env or {})})
         self._open_lock = threading.Lock()
         self._last_number: int | None = None
-        self.sla = SlaService(self)
-        self.definition_index = DefinitionIndex()
-        self.incident_list = IncidentList()
-        self.sla_timer_index = SlaTimerIndex(self.sla.timers_for, self.sla.config)
-        self.projector = Projector(
-            self,
-            self.store.open_sql(),
-            [self.definition_index, self.incident_list, self.sla_timer_index],
-        )
+        with self.store.setup_lock():
+            super().__init__(env={**self.store.eventsourcing_env(), **(env or {})})
+            self.sla = SlaService(self)
+            self.definition_index = DefinitionIndex()
+            self.incident_list = IncidentList()
+            self.sla_timer_index = SlaTimerIndex(self.sla.timers_for, self.sla.config)
+            self.projector = Projector(
+                self,
+                self.store.open_sql(),
+                [self.definition_index, self.incident_list, self.sla_timer_index],
+            )
 
     def close(self) -> None:
         """Release the database connections (also on ``with ServiceDesk(...) as desk``)."""
@@ -107,11 +108,14 @@ class ServiceDesk(Application):
                 pass
         raise IncidentNotFoundError(ref)
 
-    def _get(self, ref: IncidentRef) -> Incident:
+    def _get(self, ref: IncidentRef, *, version: int | None = None) -> Incident:
         try:
-            return self.repository.get(self.resolve_id(ref))
+            aggregate = self.repository.get(self.resolve_id(ref), version=version)
         except AggregateNotFoundError:
             raise IncidentNotFoundError(ref) from None
+        if not isinstance(aggregate, Incident):  # the id of a setting, a calendar...
+            raise IncidentNotFoundError(ref)
+        return aggregate
 
     # --- numbering -----------------------------------------------------------
 
@@ -158,9 +162,13 @@ class ServiceDesk(Application):
         impact = check_level("impact", impact)
         urgency = check_level("urgency", urgency)
         priority = self.priority_matrix.priority(impact, urgency)
-        parent_incident = self._get(parent) if parent is not None else None
+        if parent is not None:
+            self._get(parent)  # an unknown parent is refused before a number is claimed
         with self._open_lock:
             for _ in range(_MAX_NUMBER_CLAIMS):
+                # Read the parent afresh on every attempt: a failed save leaves the
+                # last copy linked to a child that was never stored.
+                parent_incident = self._get(parent) if parent is not None else None
                 if self._last_number is None:
                     self._last_number = self._find_last_number(0)
                 sequence = self._last_number + 1
@@ -185,12 +193,13 @@ class ServiceDesk(Application):
                 if parent_incident is not None:
                     incident.link_parent(parent_incident, actor=actor, at=at)
                     changed.append(parent_incident)
+                read = _versions_read(changed)
                 try:
                     self.save(*changed)
                 except IntegrityError:
                     # Another process took this number (or changed the parent).
                     if parent_incident is not None and not self._number_taken(sequence):
-                        raise self._conflict(parent_incident) from None
+                        raise self._conflict(read, parent_incident) from None
                     self._last_number = self._find_last_number(sequence)
                     continue
                 self._last_number = sequence
@@ -238,10 +247,12 @@ class ServiceDesk(Application):
         incident.resolve(code, notes, actor=actor, at=at)
         children = [self._get(number) for number in incident.child_numbers]
         open_children = [child for child in children if child.is_open]
+        prefix = f"Resolved with parent {incident.number}."
+        child_notes = f"{prefix} {notes}".strip()
+        if len(child_notes) > NOTES_MAX:
+            child_notes = child_notes[: NOTES_MAX - 1] + "…"
         for child in open_children:
-            child.resolve(
-                code, f"Resolved with parent {incident.number}. {notes}".strip(), actor=actor, at=at
-            )
+            child.resolve(code, child_notes, actor=actor, at=at)
         self._save(incident, *open_children)
         return self._view(incident)
 
@@ -405,32 +416,27 @@ class ServiceDesk(Application):
         return self._view(incident)
 
     def _save(self, *incidents: Incident) -> None:
+        read = _versions_read(incidents)
         try:
             self.save(*incidents)
         except IntegrityError:
-            raise self._conflict(*incidents) from None
+            raise self._conflict(read, *incidents) from None
 
-    def _conflict(self, *incidents: Incident) -> ConcurrencyConflictError:
+    def _conflict(self, read: dict[UUID, int], *incidents: Incident) -> ConcurrencyConflictError:
+        """The conflict that made a save fail: the version read and the version found."""
         for incident in incidents:
             stored = self.recorder.select_events(incident.id, desc=True, limit=1)
             stored_version = stored[0].originator_version if stored else None
-            loaded_version = incident.version - len(incident.pending_events)
-            if stored_version != loaded_version:
-                return ConcurrencyConflictError(incident.number, loaded_version, stored_version)
+            if stored_version != read[incident.id]:
+                return ConcurrencyConflictError(incident.number, read[incident.id], stored_version)
         first = incidents[0]
-        return ConcurrencyConflictError(first.number, first.version, None)
+        return ConcurrencyConflictError(first.number, read[first.id], None)
 
     # --- queries -------------------------------------------------------------
 
     def get_incident(self, ref: IncidentRef, *, version: int | None = None) -> IncidentView:
         """The incident as it is now, or as it was at ``version``."""
-        if version is None:
-            return self._view(self._get(ref))
-        try:
-            incident = self.repository.get(self.resolve_id(ref), version=version)
-        except AggregateNotFoundError:
-            raise IncidentNotFoundError(ref) from None
-        return self._view(incident)
+        return self._view(self._get(ref, version=version))
 
     def history(self, ref: IncidentRef) -> list[HistoryEntry]:
         """The complete audit trail: every event, who, when, and what it changed."""
@@ -547,6 +553,11 @@ class ServiceDesk(Application):
             closed_at=incident.closed_at,
             version=incident.version,
         )
+
+
+def _versions_read(aggregates: Iterable[Incident]) -> dict[UUID, int]:
+    """Each aggregate's version as read, before its pending events."""
+    return {a.id: a.version - len(a.pending_events) for a in aggregates}
 
 
 def _plain(value: Any) -> Any:

@@ -104,8 +104,10 @@ class StoreConfig:
             "POSTGRES_PASSWORD": str(info["password"]),
             "POSTGRES_DBNAME": str(info["dbname"]),
             "POSTGRES_SCHEMA": self.pg_schema,
-            # One round trip per save instead of several: see shared/EVENTSOURCING.md.
+            # One round trip per save instead of several: see shared/EVENTSOURCING.md,
+            # through a function that also locks the table so ids commit in order.
             "POSTGRES_ENABLE_DB_FUNCTIONS": "y",
+            "APPLICATION_RECORDER_TOPIC": "eventdesk.pg_recorder:OrderedPostgresRecorder",
             "POSTGRES_CONNECT_TIMEOUT": "10",
         }
 
@@ -118,6 +120,25 @@ class StoreConfig:
         if self.kind == "postgres":
             with self.connect_postgres() as conn:
                 conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{self.pg_schema}"')
+
+    @contextmanager
+    def setup_lock(self) -> Iterator[None]:
+        """Serialise creating tables and functions between desks starting at once.
+
+        PostgreSQL refuses concurrent ``CREATE OR REPLACE FUNCTION`` of one
+        function ("tuple concurrently updated"), so starts on one schema take
+        turns under an advisory lock. SQLite and memory need nothing.
+        """
+        if self.kind != "postgres":
+            yield
+            return
+        with self.connect_postgres() as conn:
+            key = f"eventdesk setup {self.pg_schema}"
+            conn.execute("SELECT pg_advisory_lock(hashtext(%s))", [key])
+            try:
+                yield
+            finally:
+                conn.execute("SELECT pg_advisory_unlock(hashtext(%s))", [key])
 
     def connect_postgres(self, **kwargs: Any) -> Any:
         import psycopg
@@ -143,9 +164,15 @@ class StoreConfig:
             check_same_thread=False,
             timeout=SQLITE_LOCK_TIMEOUT_SECONDS,
         )
+        # SQLite's LOWER() folds only ASCII; read models search with this one.
+        conn.create_function("eventdesk_lower", 1, _lower, deterministic=True)
         if self.kind == "sqlite":
             conn.execute("PRAGMA journal_mode=WAL")
         return SQLDatabase(conn, dialect="sqlite")
+
+
+def _lower(value: str | None) -> str | None:
+    return value.lower() if isinstance(value, str) else value
 
 
 class SQLDatabase:

@@ -118,11 +118,6 @@ def test_two_desks_on_one_database_conflict_through_their_commands(
     assert other.get_incident(number).state == "cancelled"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="DEFECT: a real conflict reports expected_version = version after the change and "
-    "actual_version = None, instead of the version read and the version stored",
-)
 def test_a_real_conflict_reports_the_version_read_and_the_version_found(desk, interleaving):
     number = desk.open_incident("Mail server down", impact=2, urgency=2).number
 
@@ -187,11 +182,6 @@ def test_resolving_a_parent_is_all_or_nothing(desk, interleaving):
     assert desk.get_incident(child).state == "resolved"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="DEFECT: notes that are valid for the parent overflow the child's 4000-character "
-    "limit once prefixed with 'Resolved with parent ...', so the parent cannot be resolved",
-)
 def test_the_longest_valid_resolution_notes_also_resolve_a_parent(desk):
     parent = desk.open_incident("Site outage", impact=1, urgency=1).number
     desk.open_incident("CRM down", impact=2, urgency=2, parent=parent)

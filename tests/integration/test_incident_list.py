@@ -129,24 +129,13 @@ def test_paging_limits(desk, offset, limit):
         desk.list_incidents(offset=offset, limit=limit)
 
 
-def test_text_search_is_case_insensitive_beyond_ascii(desk, store, request):
-    if store != "postgres":
-        request.applymarker(
-            pytest.mark.xfail(
-                strict=True,
-                reason="DEFECT: SQLite LOWER() folds only ASCII, so text='écran' misses 'Écran'",
-            )
-        )
+def test_text_search_is_case_insensitive_beyond_ascii(desk):
     number = desk.open_incident("Écran noir au guichet", impact=2, urgency=2).number
 
     assert numbers(desk.list_incidents(text="écran")) == [number]
     assert numbers(desk.list_incidents(text="ÉCRAN NOIR")) == [number]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="DEFECT: '%' and '_' in the search text are LIKE wildcards, not literal characters",
-)
 def test_text_search_takes_percent_and_underscore_literally(desk):
     desk.open_incident("Error 500 on the portal", impact=2, urgency=2)
     desk.open_incident("Disk at 50% on db-01", impact=2, urgency=2)

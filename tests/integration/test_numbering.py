@@ -76,12 +76,6 @@ def test_two_desks_taking_turns_never_issue_the_same_number(desk, another_desk):
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="DEFECT: when the number is taken by another desk, open_incident(parent=...) retries "
-    "with the parent already linked to the lost number: a version gap is written into the "
-    "parent, which can then no longer be read (OriginatorVersionError)",
-)
 def test_a_child_opened_while_another_desk_takes_the_next_number(desk, another_desk):
     parent = desk.open_incident("Site outage", impact=1, urgency=1).number
     other = another_desk()
@@ -212,12 +206,6 @@ def test_desks_started_at_once_on_sqlite_all_start(tmp_path, clock):
     assert start_together(db, tmp_path, processes=3, rounds=15) == [(0, [])] * 3
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="DEFECT: ServiceDesks starting at the same moment on one PostgreSQL schema fail with "
-    "InternalError 'tuple concurrently updated' (every start re-runs CREATE OR REPLACE FUNCTION "
-    "es_insert_events_uuid, enabled by POSTGRES_ENABLE_DB_FUNCTIONS)",
-)
 def test_desks_started_at_once_on_postgresql_all_start(postgres_url, tmp_path, clock):
     with ServiceDesk(db=postgres_url, clock=clock):
         pass

@@ -58,10 +58,6 @@ def test_a_version_of_an_incident_never_opened_is_not_found(desk):
     assert desk.get_incident(number, version=1).version == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="DEFECT: the id of a non-incident aggregate (an SLA setting) gives AttributeError",
-)
 def test_the_id_of_something_that_is_not_an_incident_is_not_found(desk):
     desk.sla.use_policy("default", actor="ana")
     settings_id = next(

@@ -89,10 +89,6 @@ def test_rows_and_columns_are_levels_one_to_three(impact, urgency):
         PriorityMatrix.from_mapping(rows)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="DEFECT: from_mapping lets int() raise a bare ValueError for a non-numeric priority",
-)
 def test_a_priority_that_is_not_a_number_is_an_invalid_value():
     rows = {key: dict(row) for key, row in STRICT.items()}
     rows["1"]["1"] = "urgent"

@@ -17,6 +17,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, event
 
 from eventdesk.domain.numbering import format_number, incident_id, parse_number
+from eventdesk.domain.priority import check_level, check_priority
 from eventdesk.errors import (
     IllegalTransitionError,
     IncidentClosedError,
@@ -57,9 +58,10 @@ TRANSITIONS: dict[str, tuple[frozenset[State], State]] = {
 }
 
 SUMMARY_MAX = 200
+NOTES_MAX = 4000  # descriptions, notes, comments
 
 
-def _text(field: str, value: Any, *, required: bool = False, max_length: int = 4000) -> str:
+def _text(field: str, value: Any, *, required: bool = False, max_length: int = NOTES_MAX) -> str:
     if value is None:
         value = ""
     if not isinstance(value, str):
@@ -115,9 +117,9 @@ class Incident(Aggregate):
             sequence=sequence,
             summary=_text("summary", summary, required=True, max_length=SUMMARY_MAX),
             description=_text("description", description),
-            impact=impact,
-            urgency=urgency,
-            priority=priority,
+            impact=check_level("impact", impact),
+            urgency=check_level("urgency", urgency),
+            priority=check_priority("priority", priority),
             category=_optional("category", category),
             subcategory=_optional("subcategory", subcategory),
             configuration_item=_optional("configuration item", configuration_item),
@@ -357,7 +359,11 @@ class Incident(Aggregate):
     ) -> None:
         self.check_open("reprioritise")
         self._reprioritised(
-            impact=impact, urgency=urgency, priority=priority, actor=actor, timestamp=at
+            impact=check_level("impact", impact),
+            urgency=check_level("urgency", urgency),
+            priority=check_priority("priority", priority),
+            actor=actor,
+            timestamp=at,
         )
 
     @event("Reprioritised")

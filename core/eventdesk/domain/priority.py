@@ -30,6 +30,19 @@ def check_level(field: str, value: object) -> int:
     return level
 
 
+def check_priority(field: str, value: object) -> int:
+    """Return ``value`` as a priority (1–5), or raise InvalidValueError."""
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise InvalidValueError(field, value, "1 to 5")
+    try:
+        priority = int(value)
+    except ValueError:
+        raise InvalidValueError(field, value, "1 to 5") from None
+    if priority not in PRIORITIES:
+        raise InvalidValueError(field, value, "1 to 5")
+    return priority
+
+
 def _check_cells(instance: PriorityMatrix, attribute: object, cells: Mapping) -> None:
     missing = [cell for cell in DEFAULT_CELLS if cell not in cells]
     if missing:
@@ -63,7 +76,9 @@ class PriorityMatrix:
     def from_mapping(cls, rows: Mapping[str | int, Mapping[str | int, int]]) -> PriorityMatrix:
         """Build from ``{impact: {urgency: priority}}``, e.g. parsed from TOML."""
         cells = {
-            (check_level("impact", impact), check_level("urgency", urgency)): int(priority)
+            (check_level("impact", impact), check_level("urgency", urgency)): check_priority(
+                f"priority for impact {impact} × urgency {urgency}", priority
+            )
             for impact, row in rows.items()
             for urgency, priority in row.items()
         }

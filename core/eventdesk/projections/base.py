@@ -85,14 +85,24 @@ class Projector:
         return int(self.source.recorder.max_notification_id() or 0)
 
     def catch_up(self, page_size: int = PAGE_SIZE) -> int:
-        """Apply every event not yet applied; returns how many were applied."""
-        applied = 0
+        """Apply every event not yet applied; returns how many events were new.
+
+        Each projection catches up on its own; an event new to several of them
+        is counted once.
+        """
+        return max(self.catch_up_each(page_size).values(), default=0)
+
+    def catch_up_each(self, page_size: int = PAGE_SIZE) -> dict[str, int]:
+        """Catch up; returns how many events each projection applied."""
+        applied: dict[str, int] = {}
         for projection in self.projections:
+            done = 0
             while True:
                 count = self._apply_page(projection, page_size)
-                applied += count
+                done += count
                 if count < page_size:
                     break
+            applied[projection.name] = done
         return applied
 
     def _apply_page(self, projection: Projection, page_size: int) -> int:

@@ -134,8 +134,12 @@ class IncidentList(Projection):
             where.append(f"{name} IN ({', '.join('?' for _ in values)})")
             params.extend(str(v) if name != "priority" else int(v) for v in values)
         if text:
-            where.append("LOWER(summary) LIKE ?")
-            params.append(f"%{text.lower()}%")
+            # A literal substring, case-insensitive beyond ASCII on both stores.
+            if db.dialect == "postgres":
+                where.append("strpos(LOWER(summary), ?) > 0")
+            else:
+                where.append("instr(eventdesk_lower(summary), ?) > 0")
+            params.append(text.lower())
         clause = f" WHERE {' AND '.join(where)}" if where else ""
         total = int(db.execute(f"SELECT COUNT(*) AS n FROM {TABLE}{clause}", params)[0]["n"])
         rows = db.execute(
