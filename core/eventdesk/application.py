@@ -27,6 +27,8 @@ from eventdesk.projections.incidents import IncidentList
 from eventdesk.projections.sla_timers import SlaTimerIndex
 from eventdesk.sla.service import SlaService
 from eventdesk.storage import StoreConfig
+from eventdesk.tenancy.access import Actor, ActorKind
+from eventdesk.tenancy.service import TenancyService, UnknownNameError
 from eventdesk.views import Comment, HistoryEntry, IncidentSummary, IncidentView, Page
 
 IncidentRef = str | int | UUID
@@ -72,6 +74,7 @@ class ServiceDesk(Application):
         with self.store.setup_lock():
             super().__init__(env={**self.store.eventsourcing_env(), **(env or {})})
             self.sla = SlaService(self)
+            self.tenancy = TenancyService(self)
             self.definition_index = DefinitionIndex()
             self.incident_list = IncidentList()
             self.sla_timer_index = SlaTimerIndex(self.sla.timers_for, self.sla.config)
@@ -157,13 +160,28 @@ class ServiceDesk(Application):
         assignment_group: str | None = None,
         assignee: str | None = None,
         parent: IncidentRef | None = None,
+        tenant: str | None = None,
+        channel: str = "email",
+        skill: str | None = None,
+        language: str | None = None,
     ) -> IncidentView:
-        """Open an incident; its priority comes from the priority matrix."""
+        """Open an incident; its priority comes from the (tenant's) priority matrix.
+
+        An incident of a tenant that nobody is assigned to waits in the routing
+        queue (``desk.tenancy.route()``) for an agent who covers the tenant.
+        """
+        if tenant is None and isinstance(actor, Actor) and actor.kind == ActorKind.TENANT_USER:
+            tenant = actor.tenant
+        if tenant is not None and not self.tenancy.has_tenant(tenant):
+            raise UnknownNameError("tenant", tenant)
+        self.tenancy.check(actor, "open", tenant=tenant)
         impact = check_level("impact", impact)
         urgency = check_level("urgency", urgency)
-        priority = self.priority_matrix.priority(impact, urgency)
+        matrix = self.tenancy.priority_matrix(tenant) or self.priority_matrix
+        priority = matrix.priority(impact, urgency)
         if parent is not None:
-            self._get(parent)  # an unknown parent is refused before a number is claimed
+            # an unknown or foreign parent is refused before a number is claimed
+            self.tenancy.check(actor, "link parent", self._get(parent))
         with self._open_lock:
             for _ in range(_MAX_NUMBER_CLAIMS):
                 # Read the parent afresh on every attempt: a failed save leaves the
@@ -186,13 +204,20 @@ class ServiceDesk(Application):
                     caller=caller,
                     actor=actor,
                     at=at,
+                    tenant=tenant,
                 )
-                changed = [incident]
+                changed: list[Any] = [incident]
                 if assignment_group or assignee:
                     incident.assign(assignment_group, assignee, actor=actor, at=at)
                 if parent_incident is not None:
                     incident.link_parent(parent_incident, actor=actor, at=at)
                     changed.append(parent_incident)
+                if tenant is not None and not assignee:
+                    changed.append(
+                        self.tenancy.queue_for(
+                            incident, channel=channel, skill=skill, language=language
+                        )
+                    )
                 read = _versions_read(changed)
                 try:
                     self.save(*changed)
@@ -203,14 +228,16 @@ class ServiceDesk(Application):
                     self._last_number = self._find_last_number(sequence)
                     continue
                 self._last_number = sequence
-                return self._view(incident)
+                return self._view(incident, actor)
         raise ConcurrencyConflictError("a new incident", None, None)
 
     def start(
         self, ref: IncidentRef, *, actor: str = SYSTEM_ACTOR, expected_version: int | None = None
     ) -> IncidentView:
         """Begin work: new → in_progress."""
-        return self._change(ref, lambda i, at: i.start(actor=actor, at=at), expected_version)
+        return self._change(
+            ref, "start", actor, lambda i, at: i.start(actor=actor, at=at), expected_version
+        )
 
     def hold(
         self,
@@ -223,14 +250,20 @@ class ServiceDesk(Application):
     ) -> IncidentView:
         """Put on hold for a reason: in_progress → on_hold."""
         return self._change(
-            ref, lambda i, at: i.hold(reason, note=note, actor=actor, at=at), expected_version
+            ref,
+            "hold",
+            actor,
+            lambda i, at: i.hold(reason, note=note, actor=actor, at=at),
+            expected_version,
         )
 
     def resume(
         self, ref: IncidentRef, *, actor: str = SYSTEM_ACTOR, expected_version: int | None = None
     ) -> IncidentView:
         """Take off hold: on_hold → in_progress."""
-        return self._change(ref, lambda i, at: i.resume(actor=actor, at=at), expected_version)
+        return self._change(
+            ref, "resume", actor, lambda i, at: i.resume(actor=actor, at=at), expected_version
+        )
 
     def resolve(
         self,
@@ -242,7 +275,7 @@ class ServiceDesk(Application):
         expected_version: int | None = None,
     ) -> IncidentView:
         """Resolve, and resolve every open child with it."""
-        incident = self._load(ref, expected_version)
+        incident = self._load(ref, expected_version, actor=actor, action="resolve")
         at = self.clock.now()
         incident.resolve(code, notes, actor=actor, at=at)
         children = [self._get(number) for number in incident.child_numbers]
@@ -253,8 +286,13 @@ class ServiceDesk(Application):
             child_notes = child_notes[: NOTES_MAX - 1] + "…"
         for child in open_children:
             child.resolve(code, child_notes, actor=actor, at=at)
-        self._save(incident, *open_children)
-        return self._view(incident)
+        items = [
+            item
+            for changed in (incident, *open_children)
+            for item in self._work_items_after(changed, "resolve", actor, at)
+        ]
+        self._save(incident, *open_children, *items)
+        return self._view(incident, actor)
 
     def reopen(
         self,
@@ -266,7 +304,11 @@ class ServiceDesk(Application):
     ) -> IncidentView:
         """Reopen a resolved incident: resolved → in_progress (counted)."""
         return self._change(
-            ref, lambda i, at: i.reopen(reason, actor=actor, at=at), expected_version
+            ref,
+            "reopen",
+            actor,
+            lambda i, at: i.reopen(reason, actor=actor, at=at),
+            expected_version,
         )
 
     def close_incident(
@@ -277,7 +319,9 @@ class ServiceDesk(Application):
         (``close()`` with no argument is the application's own: it releases
         the database connections.)
         """
-        return self._change(ref, lambda i, at: i.close(actor=actor, at=at), expected_version)
+        return self._change(
+            ref, "close", actor, lambda i, at: i.close(actor=actor, at=at), expected_version
+        )
 
     def cancel(
         self,
@@ -289,7 +333,11 @@ class ServiceDesk(Application):
     ) -> IncidentView:
         """Cancel an open incident, for a reason."""
         return self._change(
-            ref, lambda i, at: i.cancel(reason, actor=actor, at=at), expected_version
+            ref,
+            "cancel",
+            actor,
+            lambda i, at: i.cancel(reason, actor=actor, at=at),
+            expected_version,
         )
 
     def assign(
@@ -303,7 +351,11 @@ class ServiceDesk(Application):
     ) -> IncidentView:
         """Assign to a group and/or an agent (a change after the first counts as reassignment)."""
         return self._change(
-            ref, lambda i, at: i.assign(group, assignee, actor=actor, at=at), expected_version
+            ref,
+            "assign",
+            actor,
+            lambda i, at: i.assign(group, assignee, actor=actor, at=at),
+            expected_version,
         )
 
     def comment(
@@ -318,6 +370,8 @@ class ServiceDesk(Application):
         """Add a public comment, or an internal work note with ``internal=True``."""
         return self._change(
             ref,
+            "comment",
+            actor,
             lambda i, at: i.add_comment(text, public=not internal, actor=actor, at=at),
             expected_version,
         )
@@ -335,6 +389,8 @@ class ServiceDesk(Application):
         """Set category, subcategory and configuration item."""
         return self._change(
             ref,
+            "categorise",
+            actor,
             lambda i, at: i.categorise(
                 category=category,
                 subcategory=subcategory,
@@ -357,11 +413,17 @@ class ServiceDesk(Application):
         """Change impact and urgency; the priority follows the matrix."""
         impact = check_level("impact", impact)
         urgency = check_level("urgency", urgency)
-        priority = self.priority_matrix.priority(impact, urgency)
+
+        def priority(incident: Incident) -> int:
+            matrix = self.tenancy.priority_matrix(incident.tenant) or self.priority_matrix
+            return matrix.priority(impact, urgency)
+
         return self._change(
             ref,
+            "reprioritise",
+            actor,
             lambda i, at: i.reprioritise(
-                impact=impact, urgency=urgency, priority=priority, actor=actor, at=at
+                impact=impact, urgency=urgency, priority=priority(i), actor=actor, at=at
             ),
             expected_version,
         )
@@ -371,7 +433,11 @@ class ServiceDesk(Application):
     ) -> IncidentView:
         """Declare an open P1 a major incident."""
         return self._change(
-            ref, lambda i, at: i.declare_major(actor=actor, at=at), expected_version
+            ref,
+            "declare major",
+            actor,
+            lambda i, at: i.declare_major(actor=actor, at=at),
+            expected_version,
         )
 
     def link_parent(
@@ -379,9 +445,11 @@ class ServiceDesk(Application):
     ) -> IncidentView:
         """Make ``ref`` a child of ``parent``: resolving the parent resolves the child."""
         child, parent_incident = self._get(ref), self._get(parent)
+        self.tenancy.check(actor, "link parent", child)
+        self.tenancy.check(actor, "link parent", parent_incident)
         child.link_parent(parent_incident, actor=actor, at=self.clock.now())
         self._save(child, parent_incident)
-        return self._view(child)
+        return self._view(child, actor)
 
     def link_problem(
         self,
@@ -393,13 +461,110 @@ class ServiceDesk(Application):
     ) -> IncidentView:
         """Record the problem record this incident is linked to."""
         return self._change(
-            ref, lambda i, at: i.link_problem(problem, actor=actor, at=at), expected_version
+            ref,
+            "link problem",
+            actor,
+            lambda i, at: i.link_problem(problem, actor=actor, at=at),
+            expected_version,
+        )
+
+    def escalate(
+        self,
+        ref: IncidentRef,
+        group: str | None = None,
+        *,
+        reason: str = "",
+        actor: str = SYSTEM_ACTOR,
+        expected_version: int | None = None,
+    ) -> IncidentView:
+        """Functional escalation to a specialist group (counted as a reassignment).
+
+        Without ``group``, the tenant's category → group map chooses it. The
+        incident goes back into the routing queue for that group's agents.
+        """
+
+        def escalate(incident: Incident, at: datetime) -> None:
+            target = group or self.tenancy.category_group(incident.tenant, incident.category)
+            if target is None:
+                raise InvalidValueError(
+                    "specialist group",
+                    None,
+                    f"a group, or a category with a group in the tenant's map "
+                    f"(category: {incident.category or 'none'})",
+                )
+            if self.tenancy.team_kind_of(target) is None and self.tenancy.has_any():
+                raise UnknownNameError("team", target)
+            why = reason or (
+                f"by hand to {target}" if group else f"category {incident.category} → {target}"
+            )
+            incident.escalate_to(target, why, actor=actor, at=at)
+
+        return self._change(ref, "escalate", actor, escalate, expected_version)
+
+    def log_work(
+        self,
+        ref: IncidentRef,
+        minutes: int,
+        *,
+        actor: str = SYSTEM_ACTOR,
+        expected_version: int | None = None,
+    ) -> IncidentView:
+        """Record time worked on an incident (the basis of cost under each model)."""
+        return self._change(
+            ref,
+            "log work",
+            actor,
+            lambda i, at: i.log_work(
+                minutes, team=self.tenancy.team_of(actor, i), actor=actor, at=at
+            ),
+            expected_version,
         )
 
     # --- command plumbing ----------------------------------------------------
 
-    def _load(self, ref: IncidentRef, expected_version: int | None) -> Incident:
+    def _work_items_after(
+        self, incident: Incident, action: str, actor: str, at: datetime
+    ) -> list[Any]:
+        """The incident's work item, changed to follow what was done to the incident."""
+        if incident.tenant is None:
+            return []
+        item = self.tenancy.work_item(incident.number)
+        if item is None:
+            return []
+        if not incident.is_open:
+            if not item.released:
+                item.release(reason=f"incident {incident.state.value}", actor=actor, timestamp=at)
+        elif action == "escalate":
+            item.requeue(
+                group=incident.assignment_group,
+                priority=incident.priority,
+                reason=f"escalated to {incident.assignment_group}",
+                actor=actor,
+                timestamp=at,
+            )
+        elif action == "reopen" and item.released:
+            item.requeue(
+                group=item.group,
+                priority=incident.priority,
+                reason="reopened",
+                actor=actor,
+                timestamp=at,
+            )
+        elif action == "assign" and incident.assignee and incident.assignee != item.agent:
+            item.route(
+                agent=incident.assignee,
+                team=incident.assignment_group,
+                reason=f"assigned by hand by {actor}",
+                actor=actor,
+                timestamp=at,
+            )
+        return [item] if item.pending_events else []
+
+    def _load(
+        self, ref: IncidentRef, expected_version: int | None, *, actor: str, action: str
+    ) -> Incident:
         incident = self._get(ref)
+        self.tenancy.check(actor, action, incident)
         if expected_version is not None and incident.version != expected_version:
             raise ConcurrencyConflictError(incident.number, expected_version, incident.version)
         return incident
@@ -407,13 +572,16 @@ class ServiceDesk(Application):
     def _change(
         self,
         ref: IncidentRef,
+        name: str,
+        actor: str,
         action: Callable[[Incident, datetime], Any],
         expected_version: int | None,
     ) -> IncidentView:
-        incident = self._load(ref, expected_version)
-        action(incident, self.clock.now())
-        self._save(incident)
-        return self._view(incident)
+        incident = self._load(ref, expected_version, actor=actor, action=name)
+        at = self.clock.now()
+        action(incident, at)
+        self._save(incident, *self._work_items_after(incident, name, actor, at))
+        return self._view(incident, actor)
 
     def _save(self, *incidents: Incident) -> None:
         read = _versions_read(incidents)
@@ -434,12 +602,21 @@ class ServiceDesk(Application):
 
     # --- queries -------------------------------------------------------------
 
-    def get_incident(self, ref: IncidentRef, *, version: int | None = None) -> IncidentView:
+    def get_incident(
+        self, ref: IncidentRef, *, version: int | None = None, actor: str = SYSTEM_ACTOR
+    ) -> IncidentView:
         """The incident as it is now, or as it was at ``version``."""
-        return self._view(self._get(ref, version=version))
+        incident = self._get(ref, version=version)
+        self.tenancy.check(actor, "show", self._get(ref) if version is not None else incident)
+        return self._view(incident, actor)
 
-    def history(self, ref: IncidentRef) -> list[HistoryEntry]:
-        """The complete audit trail: every event, who, when, and what it changed."""
+    def history(self, ref: IncidentRef, *, actor: str = SYSTEM_ACTOR) -> list[HistoryEntry]:
+        """The complete audit trail: every event, who, when, and what it changed.
+
+        A tenant user sees neither internal work notes nor logged work time.
+        """
+        self.tenancy.check(actor, "history", self._get(ref))
+        hide_internal = isinstance(actor, Actor) and actor.kind == ActorKind.TENANT_USER
         incident_uuid = self.resolve_id(ref)
         events = list(self.repository.event_store.get(incident_uuid))
         if not events:
@@ -460,6 +637,9 @@ class ServiceDesk(Application):
                 for name, value in vars(domain_event).items()
                 if name not in _ENVELOPE
             }
+            if hide_internal and _internal(domain_event):
+                before = after
+                continue
             entries.append(
                 HistoryEntry(
                     type=type(domain_event).__name__,
@@ -481,11 +661,19 @@ class ServiceDesk(Application):
         assignment_group: str | None = None,
         assignee: str | None = None,
         caller: str | None = None,
+        tenant: str | None = None,
         text: str | None = None,
         offset: int = 0,
         limit: int = 50,
+        actor: str = SYSTEM_ACTOR,
     ) -> Page[IncidentSummary]:
-        """A page of the incident list, filtered, in number order."""
+        """A page of the incident list, filtered, in number order.
+
+        An agent or a tenant user sees only the incidents it may see; asking
+        for a tenant it may not see is refused.
+        """
+        if tenant is not None:
+            self.tenancy.check(actor, "list", tenant=tenant)
         if limit < 1 or limit > 1000:
             raise InvalidValueError("limit", limit, "1 to 1000")
         if offset < 0:
@@ -498,9 +686,11 @@ class ServiceDesk(Application):
             assignment_group=assignment_group,
             assignee=assignee,
             caller=caller,
+            tenant=tenant,
             text=text,
             offset=offset,
             limit=limit,
+            scope=self.tenancy.scope(actor),
         )
 
     def rebuild_projections(self) -> int:
@@ -515,7 +705,8 @@ class ServiceDesk(Application):
         """The frozen view of an incident aggregate (for engine services and plugins)."""
         return self._view(incident)
 
-    def _view(self, incident: Incident) -> IncidentView:
+    def _view(self, incident: Incident, actor: str = SYSTEM_ACTOR) -> IncidentView:
+        public_only = isinstance(actor, Actor) and actor.kind == ActorKind.TENANT_USER
         return IncidentView(
             id=incident.id,
             number=incident.number,
@@ -542,8 +733,9 @@ class ServiceDesk(Application):
             reassignment_count=incident.reassignment_count,
             reopen_count=incident.reopen_count,
             comments=tuple(
-                Comment(at=datetime.fromisoformat(at), actor=actor, text=text, public=public)
-                for at, actor, text, public in incident.comments
+                Comment(at=datetime.fromisoformat(at), actor=author, text=text, public=public)
+                for at, author, text, public in incident.comments
+                if public or not public_only
             ),
             opened_by=incident.opened_by,
             opened_at=incident.created_on,
@@ -552,12 +744,21 @@ class ServiceDesk(Application):
             resolved_by=incident.resolved_by,
             closed_at=incident.closed_at,
             version=incident.version,
+            tenant=incident.tenant,
+            work_minutes=0 if public_only else incident.work_minutes,
         )
 
 
 def _versions_read(aggregates: Iterable[Incident]) -> dict[UUID, int]:
     """Each aggregate's version as read, before its pending events."""
     return {a.id: a.version - len(a.pending_events) for a in aggregates}
+
+
+def _internal(event: Any) -> bool:
+    """Events a tenant user does not see: internal work notes and logged work."""
+    if isinstance(event, Incident.Commented):
+        return not event.public
+    return isinstance(event, Incident.WorkLogged)
 
 
 def _plain(value: Any) -> Any:

@@ -198,6 +198,25 @@ class SQLDatabase:
             names = [column[0] for column in cursor.description]
             return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
+    def has_table(self, table: str) -> bool:
+        if self.dialect == "postgres":
+            sql = (
+                "SELECT 1 FROM information_schema.tables "
+                "WHERE table_schema = current_schema() AND table_name = ?"
+            )
+        else:
+            sql = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?"
+        return bool(self.execute(sql, [table]))
+
+    def has_column(self, table: str, column: str) -> bool:
+        if self.dialect == "postgres":
+            sql = (
+                "SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema() "
+                "AND table_name = ? AND column_name = ?"
+            )
+            return bool(self.execute(sql, [table, column]))
+        return any(row["name"] == column for row in self.execute(f"PRAGMA table_info({table})"))
+
     def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         with self._lock:
             if self.dialect == "postgres":

@@ -74,6 +74,8 @@ class IncidentView:
     resolved_by: str | None
     closed_at: datetime | None
     version: int
+    tenant: str | None = None
+    work_minutes: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         return to_jsonable(self)
@@ -97,6 +99,7 @@ class IncidentSummary:
     major: bool
     opened_at: datetime
     updated_at: datetime
+    tenant: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return to_jsonable(self)

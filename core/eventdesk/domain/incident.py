@@ -112,6 +112,7 @@ class Incident(Aggregate):
         subcategory: str | None = None,
         configuration_item: str | None = None,
         caller: str | None = None,
+        tenant: str | None = None,
     ) -> Incident:
         return cls(
             sequence=sequence,
@@ -126,6 +127,7 @@ class Incident(Aggregate):
             caller=_optional("caller", caller),
             actor=actor,
             timestamp=at,
+            tenant=_optional("tenant", tenant),
         )
 
     @event("Opened")
@@ -143,8 +145,10 @@ class Incident(Aggregate):
         caller: str | None,
         actor: str,
         timestamp: datetime,
+        tenant: str | None = None,  # absent from events stored before tenancy
     ) -> None:
         self.sequence = sequence
+        self.tenant = tenant
         self.number = format_number(sequence)
         self.summary = summary
         self.description = description
@@ -177,6 +181,7 @@ class Incident(Aggregate):
         # "response:75%", "resolution:breach", ...: each SLA moment is raised once.
         self.sla_raised: tuple[str, ...] = ()
         self.escalation_level: str | None = None
+        self.work_minutes = 0
 
     # --- rules ---------------------------------------------------------------
 
@@ -312,6 +317,38 @@ class Incident(Aggregate):
             self.reassignment_count += 1
         self.assignment_group = group
         self.assignee = assignee
+
+    def escalate_to(self, group: str, reason: str, *, actor: str, at: datetime) -> None:
+        """Functional escalation: hand over to a specialist group (a reassignment)."""
+        self.check_open("escalate")
+        group = _optional("specialist group", group)
+        if group is None:
+            raise InvalidValueError("specialist group", group, "the group to escalate to")
+        if group == self.assignment_group and self.assignee is None:
+            raise InvalidValueError("specialist group", group, "a group other than the current one")
+        self._functionally_escalated(
+            group=group, reason=_text("reason", reason, max_length=500), actor=actor, timestamp=at
+        )
+
+    @event("FunctionallyEscalated")
+    def _functionally_escalated(
+        self, group: str, reason: str, actor: str, timestamp: datetime
+    ) -> None:
+        if self.assignment_group is not None or self.assignee is not None:
+            self.reassignment_count += 1
+        self.assignment_group = group
+        self.assignee = None
+
+    def log_work(self, minutes: int, *, team: str | None, actor: str, at: datetime) -> None:
+        """Record time worked on the incident (minutes, by the actor, for a team)."""
+        self.check_not_final("log work on")
+        if isinstance(minutes, bool) or not isinstance(minutes, int) or not 1 <= minutes <= 1440:
+            raise InvalidValueError("minutes", minutes, "a whole number of minutes, 1 to 1440")
+        self._work_logged(minutes=minutes, team=team, actor=actor, timestamp=at)
+
+    @event("WorkLogged")
+    def _work_logged(self, minutes: int, team: str | None, actor: str, timestamp: datetime) -> None:
+        self.work_minutes += minutes
 
     def add_comment(self, text: str, *, public: bool, actor: str, at: datetime) -> None:
         self.check_not_final("comment on")

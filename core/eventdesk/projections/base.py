@@ -34,7 +34,8 @@ class Projection:
     name: ClassVar[str]
     tables: ClassVar[tuple[str, ...]]
 
-    def create(self, db: SQLDatabase) -> None:
+    def create(self, db: SQLDatabase) -> bool | None:
+        """Create the tables if missing; return True if they were remade empty."""
         raise NotImplementedError
 
     def apply(self, db: SQLDatabase, event: Any) -> None:
@@ -62,8 +63,13 @@ class Projector:
                 "(projection TEXT PRIMARY KEY, position BIGINT NOT NULL)"
             )
             for projection in self.projections:
-                projection.create(self.db)
+                remade = projection.create(self.db)
                 self._ensure_tracking(projection)
+                if remade:
+                    self.db.execute(
+                        f"UPDATE {TRACKING_TABLE} SET position = 0 WHERE projection = ?",
+                        [projection.name],
+                    )
 
     def _ensure_tracking(self, projection: Projection) -> None:
         exists = self.db.execute(

@@ -6,6 +6,8 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
+import attrs
+
 from eventdesk.domain.incident import TRANSITIONS, Incident
 from eventdesk.domain.numbering import format_number
 from eventdesk.projections.base import Projection
@@ -25,7 +27,7 @@ _TRANSITION_OF = {
     Incident.Cancelled: "cancel",
 }
 
-FILTERS = ("state", "priority", "assignment_group", "assignee", "caller")
+FILTERS = ("state", "priority", "assignment_group", "assignee", "caller", "tenant")
 
 
 def stored_time(moment: datetime) -> str:
@@ -37,11 +39,24 @@ def _read_time(text: str) -> datetime:
     return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
 
 
+@attrs.frozen
+class Scope:
+    """What an actor may see of the incident list."""
+
+    tenants: frozenset[str] = frozenset()
+    assignee: str | None = None
+    groups: frozenset[str] = frozenset()
+
+
 class IncidentList(Projection):
     name = "incident_list"
     tables = (TABLE,)
 
-    def create(self, db: SQLDatabase) -> None:
+    def create(self, db: SQLDatabase) -> bool:
+        # A table from before tenancy lacks the tenant column: rebuild it from the events.
+        rebuild = db.has_table(TABLE) and not db.has_column(TABLE, "tenant")
+        if rebuild:
+            db.execute(f"DROP TABLE {TABLE}")
         db.execute(
             f"""CREATE TABLE IF NOT EXISTS {TABLE} (
                 id TEXT PRIMARY KEY,
@@ -58,11 +73,13 @@ class IncidentList(Projection):
                 hold_reason TEXT,
                 major INTEGER NOT NULL DEFAULT 0,
                 opened_at TEXT NOT NULL,
-                updated_at TEXT NOT NULL
+                updated_at TEXT NOT NULL,
+                tenant TEXT
             )"""
         )
-        for column in ("state", "priority", "assignment_group", "assignee", "caller"):
+        for column in ("state", "priority", "assignment_group", "assignee", "caller", "tenant"):
             db.execute(f"CREATE INDEX IF NOT EXISTS {TABLE}_{column} ON {TABLE} ({column})")
+        return rebuild
 
     def apply(self, db: SQLDatabase, event: Any) -> None:
         if isinstance(event, Incident.Opened):
@@ -82,8 +99,8 @@ class IncidentList(Projection):
         at = stored_time(event.timestamp)
         db.execute(
             f"""INSERT INTO {TABLE} (id, sequence, number, state, priority, impact, urgency,
-                summary, caller, major, opened_at, updated_at)
-                VALUES (?, ?, ?, 'new', ?, ?, ?, ?, ?, 0, ?, ?)""",
+                summary, caller, major, opened_at, updated_at, tenant)
+                VALUES (?, ?, ?, 'new', ?, ?, ?, ?, ?, 0, ?, ?, ?)""",
             [
                 str(event.originator_id),
                 event.sequence,
@@ -95,6 +112,7 @@ class IncidentList(Projection):
                 event.caller,
                 at,
                 at,
+                getattr(event, "tenant", None),
             ],
         )
 
@@ -106,6 +124,8 @@ class IncidentList(Projection):
             return changes
         if isinstance(event, Incident.Assigned):
             return {"assignment_group": event.group, "assignee": event.assignee}
+        if isinstance(event, Incident.FunctionallyEscalated):
+            return {"assignment_group": event.group, "assignee": None}
         if isinstance(event, Incident.Reprioritised):
             changes = {"impact": event.impact, "urgency": event.urgency, "priority": event.priority}
             if event.priority != 1:
@@ -122,10 +142,24 @@ class IncidentList(Projection):
         offset: int = 0,
         limit: int = 50,
         text: str | None = None,
+        scope: Scope | None = None,
         **filters: Any,
     ) -> Page[IncidentSummary]:
         where: list[str] = []
         params: list[Any] = []
+        if scope is not None:
+            # Only what the actor may see: its tenants, its own work, its teams' work.
+            alternatives: list[str] = []
+            if scope.tenants:
+                alternatives.append(f"tenant IN ({', '.join('?' for _ in scope.tenants)})")
+                params.extend(sorted(scope.tenants))
+            if scope.assignee:
+                alternatives.append("assignee = ?")
+                params.append(scope.assignee)
+            if scope.groups:
+                alternatives.append(f"assignment_group IN ({', '.join('?' for _ in scope.groups)})")
+                params.extend(sorted(scope.groups))
+            where.append(f"({' OR '.join(alternatives)})" if alternatives else "1 = 0")
         for name in FILTERS:
             value = filters.get(name)
             if value is None:
@@ -162,6 +196,7 @@ class IncidentList(Projection):
                 major=bool(row["major"]),
                 opened_at=_read_time(row["opened_at"]),
                 updated_at=_read_time(row["updated_at"]),
+                tenant=row["tenant"],
             )
             for row in rows
         )

@@ -1,0 +1,911 @@
+"""The tenancy service of a desk: directory, coverage, routing, access, cost.
+
+``desk.tenancy`` registers tenants, teams and agents (each an aggregate), keeps
+an in-memory routing engine up to date from the event log (so several
+processes stay in step), routes waiting work, answers who covers a tenant now,
+checks every actor's access, and prices a tenant's month under its model.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Mapping
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+import attrs
+from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.persistence import IntegrityError
+from eventsourcing.utils import get_topic
+
+from eventdesk.clock import as_utc
+from eventdesk.domain.definition import CALENDAR, Definition, definition_id
+from eventdesk.domain.incident import Incident
+from eventdesk.domain.priority import PriorityMatrix
+from eventdesk.errors import EventDeskError, InvalidValueError
+from eventdesk.projections.incidents import Scope
+from eventdesk.tenancy.access import TENANT_USER_COMMANDS, AccessDeniedError, Actor, ActorKind
+from eventdesk.tenancy.model import (
+    Agent,
+    Presence,
+    ServiceModel,
+    Team,
+    TeamKind,
+    Tenant,
+    directory_id,
+)
+from eventdesk.tenancy.routing import (
+    AgentInfo,
+    Coverage,
+    Decision,
+    RoutingEngine,
+    TeamInfo,
+    TenantInfo,
+    WorkItemInfo,
+)
+from eventdesk.tenancy.work import AccessRefused, WorkItem, work_item_id
+
+if TYPE_CHECKING:
+    from eventdesk.application import ServiceDesk
+
+ROUTER = "router"
+READ_ACTIONS = frozenset({"show", "history", "sla", "list"})
+_EVENT_TYPES: tuple[type, ...] = (
+    Tenant.Registered,
+    Tenant.Updated,
+    Team.Formed,
+    Team.Updated,
+    Agent.Registered,
+    Agent.Updated,
+    Agent.PresenceChanged,
+    WorkItem.Queued,
+    WorkItem.Routed,
+    WorkItem.Overflowed,
+    WorkItem.Requeued,
+    WorkItem.Released,
+    Definition.Defined,
+    Definition.Revised,
+)
+
+
+class UnknownNameError(EventDeskError):
+    """No tenant, team or agent of that name."""
+
+    def __init__(self, kind: str, name: str) -> None:
+        super().__init__(f"no {kind} named {name!r}", kind=kind, name=name)
+
+
+class DuplicateNameError(EventDeskError):
+    """A tenant, team or agent of that name exists already."""
+
+    def __init__(self, kind: str, name: str) -> None:
+        super().__init__(f"a {kind} named {name!r} exists already", kind=kind, name=name)
+
+
+@attrs.frozen
+class TenantView:
+    name: str
+    model: str
+    service_manager: str
+    calendar: str
+    sla_policy: str | None
+    priority_matrix: dict[str, dict[str, int]] | None
+    hourly_rate: float
+    monthly_fee: float
+    overflow_wait_minutes: int
+    weight: int
+    category_groups: dict[str, str]
+    teams: tuple[str, ...]
+    version: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return attrs.asdict(self)
+
+
+@attrs.frozen
+class TeamView:
+    name: str
+    kind: str
+    tenant: str | None
+    skill_area: str | None
+    calendar: str
+    supervisors: dict[str, str]
+    members: tuple[str, ...]
+    version: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return attrs.asdict(self)
+
+
+@attrs.frozen
+class AgentView:
+    name: str
+    teams: tuple[str, ...]
+    skills: tuple[str, ...]
+    languages: tuple[str, ...]
+    location: str
+    presence: str
+    capacity: dict[str, int]
+    load: dict[str, int]
+    idle_since: datetime | None
+    version: int
+
+    def to_dict(self) -> dict[str, Any]:
+        data = attrs.asdict(self)
+        data["idle_since"] = self.idle_since.isoformat() if self.idle_since else None
+        return data
+
+
+@attrs.frozen
+class CoverageView:
+    tenant: str
+    at: datetime
+    model: str
+    teams: tuple[str, ...]
+    agents: tuple[str, ...]
+    reason: str
+    next_shift: datetime | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            **attrs.asdict(self),
+            "at": self.at.isoformat(),
+            "next_shift": self.next_shift.isoformat() if self.next_shift else None,
+        }
+
+
+@attrs.frozen
+class RoutingDecision:
+    incident: str
+    tenant: str
+    agent: str | None
+    team: str | None
+    reason: str
+    overflowed: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        return attrs.asdict(self)
+
+
+@attrs.frozen
+class QueueEntry:
+    incident: str
+    tenant: str
+    channel: str
+    priority: int
+    waiting_since: datetime
+    position: int
+    estimated_wait_minutes: int
+    overflowed: bool
+    group: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**attrs.asdict(self), "waiting_since": self.waiting_since.isoformat()}
+
+
+@attrs.frozen
+class Refusal:
+    at: datetime
+    actor: str
+    actor_kind: str
+    action: str
+    incident: str | None
+    tenant: str | None
+    reason: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**attrs.asdict(self), "at": self.at.isoformat()}
+
+
+class TenancyService:
+    """``desk.tenancy``: tenants, teams, agents, coverage, routing and access."""
+
+    def __init__(self, desk: ServiceDesk) -> None:
+        self.desk = desk
+        self.engine = RoutingEngine()
+        self._position = 0
+        self._lock = threading.RLock()
+        self._tenants: dict[str, dict[str, Any]] = {}
+        self._versions: dict[tuple[str, str], int] = {}
+        self._team_rows: dict[str, dict[str, Any]] = {}
+        self._agent_rows: dict[str, dict[str, Any]] = {}
+        self._items_by_ref: dict[str, str] = {}
+        self._topics = [get_topic(t) for t in _EVENT_TYPES]
+
+    # --- keeping up with the event log --------------------------------------
+
+    def refresh(self) -> None:
+        """Apply every tenancy event stored since the last refresh (by any process)."""
+        recorder = self.desk.recorder
+        with self._lock:
+            while True:
+                notifications = recorder.select_notifications(
+                    start=self._position + 1, limit=1000, topics=self._topics
+                )
+                for notification in notifications:
+                    self._apply(self.desk.mapper.to_domain_event(notification))
+                    self._position = notification.id
+                if len(notifications) < 1000:
+                    return
+
+    def _apply(self, event: Any) -> None:
+        engine = self.engine
+        if isinstance(event, Tenant.Registered):
+            self._tenants[event.name] = dict(event.settings)
+            self._versions[("tenant", event.name)] = event.originator_version
+            self._put_tenant(event.name)
+        elif isinstance(event, Tenant.Updated):
+            name = self._name_of("tenant", event.originator_id, self._tenants)
+            self._tenants[name].update(event.changes)
+            self._versions[("tenant", name)] = event.originator_version
+            self._put_tenant(name)
+        elif isinstance(event, Team.Formed):
+            self._team_rows[event.name] = {
+                "kind": event.kind,
+                "tenant": event.tenant,
+                "skill_area": event.skill_area,
+                "calendar": event.calendar,
+                "supervisors": dict(event.supervisors),
+            }
+            self._versions[("team", event.name)] = event.originator_version
+            self._put_team(event.name)
+        elif isinstance(event, Team.Updated):
+            name = self._name_of("team", event.originator_id, self._team_rows)
+            self._team_rows[name].update(calendar=event.calendar, supervisors=event.supervisors)
+            self._versions[("team", name)] = event.originator_version
+            self._put_team(name)
+        elif isinstance(event, Agent.Registered):
+            self._agent_rows[event.name] = {
+                "teams": tuple(event.teams),
+                "skills": tuple(event.skills),
+                "languages": tuple(event.languages),
+                "location": event.location,
+                "capacity": dict(event.capacity),
+            }
+            self._versions[("agent", event.name)] = event.originator_version
+            self._put_agent(event.name)
+        elif isinstance(event, Agent.Updated):
+            name = self._name_of("agent", event.originator_id, self._agent_rows)
+            row = self._agent_rows[name]
+            for key, value in event.changes.items():
+                row[key] = (
+                    dict(value)
+                    if key == "capacity"
+                    else (value if key == "location" else tuple(value))
+                )
+            self._versions[("agent", name)] = event.originator_version
+            self._put_agent(name)
+        elif isinstance(event, Agent.PresenceChanged):
+            name = self._name_of("agent", event.originator_id, self._agent_rows)
+            self._versions[("agent", name)] = event.originator_version
+            engine.set_presence(name, Presence(event.presence), event.timestamp)
+        elif isinstance(event, WorkItem.Queued):
+            item_id = str(event.originator_id)
+            self._items_by_ref[event.ref] = item_id
+            engine.enqueue(
+                WorkItemInfo(
+                    id=item_id,
+                    tenant=event.tenant,
+                    channel=event.channel,
+                    priority=event.priority,
+                    enqueued_at=event.timestamp,
+                    skill=event.skill,
+                    language=event.language,
+                    group=event.group,
+                )
+            )
+        elif isinstance(event, WorkItem.Routed):
+            engine.assign(str(event.originator_id), event.agent, event.team, event.timestamp)
+        elif isinstance(event, WorkItem.Overflowed):
+            engine.mark_overflowed(str(event.originator_id))
+        elif isinstance(event, WorkItem.Requeued):
+            item_id = str(event.originator_id)
+            item = engine.active.get(item_id) or engine.waiting.get(item_id)
+            engine.release(item_id, event.timestamp)
+            if item is not None:
+                item.agent = item.team = None
+                item.group, item.priority = event.group, event.priority
+                item.enqueued_at, item.overflowed = event.timestamp, False
+                engine.enqueue(item)
+        elif isinstance(event, WorkItem.Released):
+            engine.release(str(event.originator_id), event.timestamp)
+        elif isinstance(event, Definition.Defined | Definition.Revised):
+            for name, row in self._team_rows.items():
+                if definition_id(CALENDAR, row["calendar"]) == event.originator_id:
+                    self._put_team(name)
+
+    def _name_of(self, kind: str, originator_id: Any, names: Iterable[str]) -> str:
+        for name in names:
+            if directory_id(kind, name) == originator_id:
+                return name
+        raise UnknownNameError(kind, str(originator_id))  # pragma: no cover
+
+    def _put_tenant(self, name: str) -> None:
+        s = self._tenants[name]
+        self.engine.put_tenant(
+            TenantInfo(
+                name=name,
+                model=ServiceModel(s["model"]),
+                calendar=s["calendar"],
+                weight=int(s["weight"]),
+                overflow_wait=timedelta(minutes=int(s["overflow_wait_minutes"])),
+                category_groups=dict(s["category_groups"]),
+            )
+        )
+
+    def _put_team(self, name: str) -> None:
+        row = self._team_rows[name]
+        try:
+            calendar = self.desk.sla.calendar(row["calendar"])
+        except EventDeskError:
+            calendar = self.desk.sla.calendar("24x7")
+        self.engine.put_team(
+            TeamInfo(
+                name=name,
+                kind=TeamKind(row["kind"]),
+                calendar=calendar,
+                tenant=row["tenant"],
+                skill_area=row["skill_area"],
+                supervisors=dict(row["supervisors"]),
+            )
+        )
+
+    def _put_agent(self, name: str) -> None:
+        row = self._agent_rows[name]
+        self.engine.put_agent(
+            AgentInfo(
+                name=name,
+                teams=tuple(row["teams"]),
+                skills=frozenset(row["skills"]),
+                languages=frozenset(row["languages"]),
+                capacity=dict(row["capacity"]),
+            )
+        )
+
+    # --- directory commands --------------------------------------------------
+
+    def _now(self) -> datetime:
+        return self.desk.clock.now()
+
+    def _load(self, cls: type, kind: str, name: str) -> Any:
+        try:
+            aggregate = self.desk.repository.get(directory_id(kind, name))
+        except AggregateNotFoundError:
+            raise UnknownNameError(kind, name) from None
+        if not isinstance(aggregate, cls):  # pragma: no cover - ids are namespaced by kind
+            raise UnknownNameError(kind, name)
+        return aggregate
+
+    def _create(self, kind: str, aggregate: Any) -> None:
+        try:
+            self.desk.save(aggregate)
+        except IntegrityError:
+            raise DuplicateNameError(kind, aggregate.name) from None
+        self.refresh()
+
+    def _update(self, aggregate: Any) -> None:
+        try:
+            self.desk.save(aggregate)
+        except IntegrityError:
+            from eventdesk.errors import ConcurrencyConflictError
+
+            raise ConcurrencyConflictError(aggregate.name, None, None) from None
+        self.refresh()
+
+    def register_tenant(
+        self,
+        name: str,
+        *,
+        model: str,
+        service_manager: str,
+        actor: str = "system",
+        **contract: Any,
+    ) -> TenantView:
+        """Register a client company with its service model and contract."""
+        self._check_contract(contract)
+        tenant = Tenant.register(
+            name,
+            model=model,
+            service_manager=service_manager,
+            actor=actor,
+            at=self._now(),
+            **contract,
+        )
+        self._create("tenant", tenant)
+        return self.tenant(tenant.name)
+
+    def update_tenant(self, name: str, *, actor: str = "system", **changes: Any) -> TenantView:
+        """Change a tenant's model or contract."""
+        self._check_contract(changes)
+        tenant = self._load(Tenant, "tenant", name)
+        if tenant.update(actor=actor, at=self._now(), **changes):
+            self._update(tenant)
+        return self.tenant(name)
+
+    def _check_contract(self, contract: Mapping[str, Any]) -> None:
+        if contract.get("calendar"):
+            self.desk.sla.calendar(contract["calendar"])
+        if contract.get("sla_policy"):
+            self.desk.sla.policy(contract["sla_policy"])
+
+    def tenant(self, name: str) -> TenantView:
+        self.refresh()
+        settings = self._tenants.get(name)
+        if settings is None:
+            raise UnknownNameError("tenant", name)
+        teams = tuple(sorted(n for n, r in self._team_rows.items() if r["tenant"] == name))
+        return TenantView(
+            name=name,
+            teams=teams,
+            version=self._versions[("tenant", name)],
+            **{k: settings[k] for k in attrs.fields_dict(TenantView) if k in settings},
+        )
+
+    def tenants(self) -> list[TenantView]:
+        self.refresh()
+        return [self.tenant(name) for name in sorted(self._tenants)]
+
+    def form_team(
+        self,
+        name: str,
+        *,
+        kind: str,
+        tenant: str | None = None,
+        skill_area: str | None = None,
+        calendar: str = "24x7",
+        supervisors: Mapping[str, str] | None = None,
+        actor: str = "system",
+    ) -> TeamView:
+        """Form a team: ``dedicated`` (to one tenant), ``shared`` or ``specialist``."""
+        if tenant:
+            self.tenant(tenant)
+        self.desk.sla.calendar(calendar)
+        team = Team.form(
+            name,
+            kind=kind,
+            tenant=tenant,
+            skill_area=skill_area,
+            calendar=calendar,
+            supervisors=supervisors,
+            actor=actor,
+            at=self._now(),
+        )
+        self._create("team", team)
+        return self.team(team.name)
+
+    def update_team(
+        self,
+        name: str,
+        *,
+        calendar: str | None = None,
+        supervisors: Mapping[str, str] | None = None,
+        actor: str = "system",
+    ) -> TeamView:
+        if calendar:
+            self.desk.sla.calendar(calendar)
+        team = self._load(Team, "team", name)
+        if team.update(actor=actor, at=self._now(), calendar=calendar, supervisors=supervisors):
+            self._update(team)
+        return self.team(name)
+
+    def team(self, name: str) -> TeamView:
+        self.refresh()
+        row = self._team_rows.get(name)
+        if row is None:
+            raise UnknownNameError("team", name)
+        members = self.engine.teams[name].members if name in self.engine.teams else set()
+        return TeamView(
+            name=name,
+            kind=row["kind"],
+            tenant=row["tenant"],
+            skill_area=row["skill_area"],
+            calendar=row["calendar"],
+            supervisors=dict(row["supervisors"]),
+            members=tuple(sorted(members)),
+            version=self._versions[("team", name)],
+        )
+
+    def teams(self) -> list[TeamView]:
+        self.refresh()
+        return [self.team(name) for name in sorted(self._team_rows)]
+
+    def register_agent(
+        self,
+        name: str,
+        *,
+        teams: Iterable[str],
+        skills: Iterable[str] = (),
+        languages: Iterable[str] = ("en",),
+        location: str = "remote",
+        capacity: Mapping[str, Any] | None = None,
+        actor: str = "system",
+    ) -> AgentView:
+        """Register an agent in one or more teams (presence starts ``offline``)."""
+        teams = list(teams)
+        for team in teams:
+            self.team(team)
+        agent = Agent.register(
+            name,
+            teams=teams,
+            skills=skills,
+            languages=languages,
+            location=location,
+            capacity=capacity,
+            actor=actor,
+            at=self._now(),
+        )
+        self._create("agent", agent)
+        return self.agent(agent.name)
+
+    def update_agent(self, name: str, *, actor: str = "system", **changes: Any) -> AgentView:
+        for team in changes.get("teams") or ():
+            self.team(team)
+        agent = self._load(Agent, "agent", name)
+        if agent.update(actor=actor, at=self._now(), **changes):
+            self._update(agent)
+        return self.agent(name)
+
+    def set_presence(self, name: str, presence: str, *, actor: str = "system") -> AgentView:
+        """``available``, ``busy``, ``away`` or ``offline``."""
+        agent = self._load(Agent, "agent", name)
+        if agent.set_presence(presence, actor=actor, at=self._now()):
+            self._update(agent)
+        return self.agent(name)
+
+    def agent(self, name: str) -> AgentView:
+        self.refresh()
+        row = self._agent_rows.get(name)
+        if row is None:
+            raise UnknownNameError("agent", name)
+        info = self.engine.agents[name]
+        return AgentView(
+            name=name,
+            teams=tuple(row["teams"]),
+            skills=tuple(row["skills"]),
+            languages=tuple(row["languages"]),
+            location=row["location"],
+            presence=info.presence.value,
+            capacity=dict(row["capacity"]),
+            load={k: v for k, v in info.load.items() if v},
+            idle_since=info.idle_since,
+            version=self._versions[("agent", name)],
+        )
+
+    def agents(self, *, team: str | None = None) -> list[AgentView]:
+        self.refresh()
+        names = sorted(n for n, r in self._agent_rows.items() if team is None or team in r["teams"])
+        return [self.agent(name) for name in names]
+
+    # --- contracts -----------------------------------------------------------
+
+    def has_tenant(self, name: str) -> bool:
+        self.refresh()
+        return name in self._tenants
+
+    def priority_matrix(self, tenant: str | None) -> PriorityMatrix | None:
+        """The tenant's own priority matrix, if its contract has one."""
+        if tenant is None:
+            return None
+        settings = self._settings(tenant)
+        matrix = settings.get("priority_matrix")
+        return PriorityMatrix.from_mapping(matrix) if matrix else None
+
+    def sla_policy_name(self, tenant: str | None) -> str | None:
+        """The SLA policy of the tenant's contract (None: the desk's default)."""
+        if tenant is None:
+            return None
+        self.refresh()
+        settings = self._tenants.get(tenant)
+        return settings.get("sla_policy") if settings else None
+
+    def _settings(self, tenant: str) -> dict[str, Any]:
+        self.refresh()
+        settings = self._tenants.get(tenant)
+        if settings is None:
+            raise UnknownNameError("tenant", tenant)
+        return settings
+
+    # --- coverage ------------------------------------------------------------
+
+    def coverage(self, tenant: str, *, at: datetime | None = None) -> CoverageView:
+        """Which teams and agents may serve the tenant at ``at`` (default: now), and why."""
+        settings = self._settings(tenant)
+        moment = as_utc(at) if at is not None else self._now()
+        found: Coverage = self.engine.coverage(tenant, moment)
+        agents = sorted({a for t in found.teams for a in self.engine.teams[t].members})
+        return CoverageView(
+            tenant=tenant,
+            at=moment,
+            model=settings["model"],
+            teams=found.teams,
+            agents=tuple(agents),
+            reason=found.reason,
+            next_shift=found.next_shift,
+        )
+
+    # --- work items ----------------------------------------------------------
+
+    def queue_for(
+        self,
+        incident: Incident,
+        *,
+        channel: str = "email",
+        skill: str | None = None,
+        language: str | None = None,
+    ) -> WorkItem:
+        """A new work item for an incident (saved by the caller with the incident)."""
+        group = None
+        category_groups = self._settings(incident.tenant or "").get("category_groups", {})
+        if incident.category and incident.category.lower() in category_groups:
+            group = None  # category routing happens on escalation, not on intake
+        return WorkItem(
+            kind="incident",
+            ref=incident.number,
+            tenant=incident.tenant or "",
+            channel=channel,
+            priority=incident.priority,
+            skill=skill.lower() if skill else None,
+            language=language.lower() if language else None,
+            group=group,
+            actor=ROUTER,
+            timestamp=self._now(),
+        )
+
+    def work_item(self, incident_number: str) -> WorkItem | None:
+        try:
+            return self.desk.repository.get(work_item_id("incident", incident_number))
+        except AggregateNotFoundError:
+            return None
+
+    def category_group(self, tenant: str | None, category: str | None) -> str | None:
+        if not tenant or not category:
+            return None
+        return self._settings(tenant).get("category_groups", {}).get(category.lower())
+
+    def route(self, *, now: datetime | None = None) -> list[RoutingDecision]:
+        """One routing pass: give every waiting item an eligible agent, or say why not.
+
+        Routed items are assigned (incident and work item saved together);
+        an item that waits records its reason when the reason changes, and an
+        overflow to the shared pool is recorded when it happens.
+        """
+        moment = as_utc(now) if now is not None else self._now()
+        with self._lock:
+            self.refresh()
+            reasons = {}
+            decisions = self.engine.route(moment)
+            changed: list[Any] = []
+            results: list[RoutingDecision] = []
+            for decision in decisions:
+                item = self.desk.repository.get(_uuid(decision.item))
+                reasons[decision.item] = decision.reason
+                if decision.overflow:
+                    item.overflow(
+                        reason=f"waited {_wait(moment - item.enqueued_at)} for the dedicated team",
+                        actor=ROUTER,
+                        timestamp=moment,
+                    )
+                if decision.agent is not None:
+                    item.route(
+                        agent=decision.agent,
+                        team=decision.team,
+                        reason=decision.reason,
+                        actor=ROUTER,
+                        timestamp=moment,
+                    )
+                    incident = self.desk._get(item.ref)
+                    if incident.is_open:
+                        incident.assign(decision.team, decision.agent, actor=ROUTER, at=moment)
+                        changed.append(incident)
+                elif item.waiting_reason != decision.reason:
+                    item.wait(reason=decision.reason, actor=ROUTER, timestamp=moment)
+                if item.pending_events:
+                    changed.append(item)
+                results.append(
+                    RoutingDecision(
+                        incident=item.ref,
+                        tenant=item.tenant,
+                        agent=decision.agent,
+                        team=decision.team,
+                        reason=decision.reason,
+                        overflowed=item.overflowed,
+                    )
+                )
+            if changed:
+                try:
+                    self.desk.save(*changed)
+                except IntegrityError:
+                    # Another router or a person got there first: start again from the log.
+                    self._reset()
+                    raise
+            self._position_after_save()
+            return results
+
+    def _position_after_save(self) -> None:
+        self.refresh()
+
+    def _reset(self) -> None:
+        self.__init__(self.desk)  # type: ignore[misc]
+
+    def queue(self, *, tenant: str | None = None, at: datetime | None = None) -> list[QueueEntry]:
+        """The waiting items in routing order, each with its position and estimated wait."""
+        moment = as_utc(at) if at is not None else self._now()
+        with self._lock:
+            self.refresh()
+            estimates = self.engine.estimates(moment)
+            refs = {v: k for k, v in self._items_by_ref.items()}
+            entries = [
+                QueueEntry(
+                    incident=refs[item.id],
+                    tenant=item.tenant,
+                    channel=item.channel,
+                    priority=item.priority,
+                    waiting_since=item.enqueued_at,
+                    position=estimates[item.id][0],
+                    estimated_wait_minutes=int(estimates[item.id][1].total_seconds() // 60),
+                    overflowed=item.overflowed,
+                    group=item.group,
+                )
+                for item in self.engine.order()
+                if tenant is None or item.tenant == tenant
+            ]
+        return entries
+
+    # --- access --------------------------------------------------------------
+
+    def scope(self, actor: str) -> Scope | None:
+        """What the actor may see of the incident list (None: everything)."""
+        if not isinstance(actor, Actor) or actor.kind == ActorKind.ADMINISTRATOR:
+            return None
+        self.refresh()
+        if actor.kind == ActorKind.TENANT_USER:
+            return Scope(tenants=frozenset({actor.tenant or ""}))
+        info = self.engine.agents.get(str(actor))
+        if info is None:
+            return Scope()
+        tenants = frozenset(t for t in self._tenants if self.engine.serves(str(actor), t))
+        return Scope(tenants=tenants, assignee=str(actor), groups=frozenset(info.teams))
+
+    def refusal_reason(
+        self, actor: str, action: str, incident: Incident | None, tenant: str | None
+    ) -> str | None:
+        """Why the actor may not do ``action`` (None if it may)."""
+        if not isinstance(actor, Actor) or actor.kind == ActorKind.ADMINISTRATOR:
+            return None
+        self.refresh()
+        tenant = incident.tenant if incident is not None else tenant
+        if actor.kind == ActorKind.TENANT_USER:
+            if tenant != actor.tenant:
+                return f"the incident belongs to another tenant ({tenant or 'none'})"
+            if action not in READ_ACTIONS and action not in TENANT_USER_COMMANDS:
+                return f"a tenant user may not {action} incidents"
+            return None
+        name = str(actor)
+        info = self.engine.agents.get(name)
+        if info is None:
+            return "not a registered agent"
+        if incident is not None and (
+            incident.assignee == name or (incident.assignment_group in info.teams)
+        ):
+            return None
+        if tenant is None:
+            return (
+                None if not self._tenants else "the incident belongs to no tenant the agent serves"
+            )
+        if self.engine.serves(name, tenant):
+            return None
+        return f"{name}'s teams do not serve tenant {tenant}"
+
+    def check(
+        self,
+        actor: str,
+        action: str,
+        incident: Incident | None = None,
+        *,
+        tenant: str | None = None,
+    ) -> None:
+        """Raise AccessDeniedError (and record the refusal) unless the actor may do this."""
+        reason = self.refusal_reason(actor, action, incident, tenant)
+        if reason is None:
+            return
+        number = incident.number if incident is not None else None
+        target_tenant = incident.tenant if incident is not None else tenant
+        record = AccessRefused(
+            actor=str(actor),
+            actor_kind=actor.kind.value if isinstance(actor, Actor) else "system",
+            actor_tenant=actor.tenant if isinstance(actor, Actor) else None,
+            action=action,
+            incident=number,
+            tenant=target_tenant,
+            reason=reason,
+            timestamp=self._now(),
+        )
+        self.desk.save(record)
+        raise AccessDeniedError(actor, action, number, reason)
+
+    def refusals(self, *, limit: int = 100) -> list[Refusal]:
+        """The most recent refused accesses, newest last."""
+        topic = get_topic(AccessRefused.Recorded)
+        found: list[Refusal] = []
+        start = 1
+        while True:
+            page = self.desk.recorder.select_notifications(start=start, limit=1000, topics=[topic])
+            for notification in page:
+                e = self.desk.mapper.to_domain_event(notification)
+                found.append(
+                    Refusal(
+                        at=e.timestamp,
+                        actor=e.actor,
+                        actor_kind=e.actor_kind,
+                        action=e.action,
+                        incident=e.incident,
+                        tenant=e.tenant,
+                        reason=e.reason,
+                    )
+                )
+            if len(page) < 1000:
+                break
+            start = page[-1].id + 1
+        return found[-limit:]
+
+    def has_any(self) -> bool:
+        """Whether any tenant or team is registered (tenancy is in use)."""
+        self.refresh()
+        return bool(self._tenants or self._team_rows)
+
+    def team_of(self, actor: str, incident: Incident) -> str | None:
+        """The team an agent works an incident for (the basis of billing)."""
+        self.refresh()
+        info = self.engine.agents.get(str(actor))
+        if info is None:
+            return incident.assignment_group
+        if incident.assignment_group in info.teams:
+            return incident.assignment_group
+        for team in info.teams:
+            row = self._team_rows.get(team)
+            if row and row["kind"] == TeamKind.DEDICATED and row["tenant"] == incident.tenant:
+                return team
+        for team in info.teams:
+            row = self._team_rows.get(team)
+            if row and row["kind"] == TeamKind.SHARED:
+                return team
+        return info.teams[0] if info.teams else None
+
+    def team_kind_of(self, group: str | None) -> str | None:
+        self.refresh()
+        row = self._team_rows.get(group or "")
+        return row["kind"] if row else None
+
+
+def _uuid(text: str) -> Any:
+    from uuid import UUID
+
+    return UUID(text)
+
+
+def _wait(delta: timedelta) -> str:
+    minutes = int(delta.total_seconds() // 60)
+    return f"{minutes} min"
+
+
+def check_tenant_name(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidValueError("tenant", value, "a tenant name")
+    return value.strip()
+
+
+__all__ = [
+    "AccessDeniedError",
+    "Actor",
+    "AgentView",
+    "CoverageView",
+    "Decision",
+    "DuplicateNameError",
+    "QueueEntry",
+    "Refusal",
+    "RoutingDecision",
+    "TeamView",
+    "TenancyService",
+    "TenantView",
+    "UnknownNameError",
+]
