@@ -25,6 +25,7 @@ from eventdesk.projections.base import Projector
 from eventdesk.projections.definitions import DefinitionIndex
 from eventdesk.projections.incidents import IncidentList
 from eventdesk.projections.sla_timers import SlaTimerIndex
+from eventdesk.projections.work_log import WorkLog
 from eventdesk.sla.service import SlaService
 from eventdesk.storage import StoreConfig
 from eventdesk.tenancy.access import Actor, ActorKind
@@ -78,10 +79,11 @@ class ServiceDesk(Application):
             self.definition_index = DefinitionIndex()
             self.incident_list = IncidentList()
             self.sla_timer_index = SlaTimerIndex(self.sla.timers_for, self.sla.config)
+            self.work_log = WorkLog()
             self.projector = Projector(
                 self,
                 self.store.open_sql(),
-                [self.definition_index, self.incident_list, self.sla_timer_index],
+                [self.definition_index, self.incident_list, self.sla_timer_index, self.work_log],
             )
 
     def close(self) -> None:

@@ -35,7 +35,7 @@ def stored_time(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def _read_time(text: str) -> datetime:
+def read_time(text: str) -> datetime:
     return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
 
 
@@ -194,8 +194,8 @@ class IncidentList(Projection):
                 assignee=row["assignee"],
                 hold_reason=row["hold_reason"],
                 major=bool(row["major"]),
-                opened_at=_read_time(row["opened_at"]),
-                updated_at=_read_time(row["updated_at"]),
+                opened_at=read_time(row["opened_at"]),
+                updated_at=read_time(row["updated_at"]),
                 tenant=row["tenant"],
             )
             for row in rows

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable, Mapping
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -25,6 +25,7 @@ from eventdesk.domain.priority import PriorityMatrix
 from eventdesk.errors import EventDeskError, InvalidValueError
 from eventdesk.projections.incidents import Scope
 from eventdesk.tenancy.access import TENANT_USER_COMMANDS, AccessDeniedError, Actor, ActorKind
+from eventdesk.tenancy.cost import Advice, CostReport, advise, cost
 from eventdesk.tenancy.model import (
     Agent,
     Presence,
@@ -847,6 +848,14 @@ class TenancyService:
                 break
             start = page[-1].id + 1
         return found[-limit:]
+
+    def cost(self, tenant: str, month: str | date) -> CostReport:
+        """The tenant's cost for a month (``2026-11``) under its model."""
+        return cost(self.desk, tenant, month)
+
+    def advise(self, tenant: str, *, months: int = 6, until: str | date | None = None) -> Advice:
+        """Compare the last months under each model and recommend one, saying why."""
+        return advise(self.desk, tenant, months=months, until=until)
 
     def has_any(self) -> bool:
         """Whether any tenant or team is registered (tenancy is in use)."""
