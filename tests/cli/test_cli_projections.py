@@ -17,7 +17,12 @@ def test_status_shows_each_read_model_behind_then_caught_up(eventdesk):
     succeeded(eventdesk("incident", "start", "2"))
 
     before = json_of(eventdesk("projections", "status", "--json"))
-    assert {row["projection"] for row in before} == {"definitions", "incident_list", "sla_timers"}
+    assert {row["projection"] for row in before} == {
+        "definitions",
+        "incident_list",
+        "sla_timers",
+        "work_log",
+    }
     assert all(row["head"] == 4 for row in before)
     assert all(row["position"] + row["behind"] == row["head"] for row in before)
 
