@@ -11,6 +11,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from eventdesk.application import ServiceDesk
+from eventdesk.calendars.model import BusinessCalendar
 from eventdesk.clock import ManualClock
 from eventdesk.views import IncidentView
 
@@ -195,7 +196,135 @@ class Morning:
         d.close_incident(printer, actor="ana")
 
 
+class Tenants:
+    """Three client companies, one of each service model, and an evening of work.
+
+    Acme Bank has a dedicated team on Paris office hours; Globex Retail a
+    dedicated team by day and the shared pool by night (hybrid); Initech is
+    served by the shared pool alone. At 21:30 each opens an incident: Acme's
+    waits for its team's next shift, the others go to the pool at once.
+    """
+
+    def __init__(self, desk: ServiceDesk, clock: ManualClock, say: Callable[[str], None]) -> None:
+        self.desk = desk
+        self.clock = clock
+        self.say = say
+        self.opened: dict[str, str] = {}
+
+    def at(self, moment: datetime) -> None:
+        if moment > self.clock.now():
+            self.clock.set(moment)
+        self.desk.sla.tick(moment)
+
+    def route(self) -> None:
+        for decision in self.desk.tenancy.route():
+            who = f"→ {decision.agent} ({decision.team})" if decision.agent else "waits"
+            self.say(f"{self.clock.now():%a %H:%M} {decision.incident} {who}: {decision.reason}")
+
+    def play(self) -> None:
+        t = self.desk.tenancy
+        self.at(MORNING.replace(hour=11))
+        self.desk.sla.import_calendar(
+            BusinessCalendar.weekdays("paris-office", "Europe/Paris", "08:00", "18:00")
+        )
+        self.desk.sla.import_calendar(
+            BusinessCalendar.weekdays("madrid-office", "Europe/Madrid", "09:00", "18:00")
+        )
+        t.register_tenant(
+            "acme-bank",
+            model="dedicated",
+            service_manager="sofia",
+            calendar="paris-office",
+            monthly_fee=4200,
+            hourly_rate=65,
+        )
+        t.register_tenant(
+            "globex-retail",
+            model="hybrid",
+            service_manager="sofia",
+            calendar="madrid-office",
+            monthly_fee=3900,
+            hourly_rate=60,
+            overflow_wait_minutes=20,
+            category_groups={"network": "network-ops"},
+        )
+        t.register_tenant(
+            "initech", model="shared", service_manager="omar", hourly_rate=55, weight=1
+        )
+        t.form_team(
+            "acme-desk",
+            kind="dedicated",
+            tenant="acme-bank",
+            calendar="paris-office",
+            supervisors={"shift_manager": "lea", "team_manager": "sofia"},
+        )
+        t.form_team(
+            "globex-desk", kind="dedicated", tenant="globex-retail", calendar="madrid-office"
+        )
+        t.form_team("pool", kind="shared", supervisors={"shift_manager": "omar"})
+        t.form_team("network-ops", kind="specialist", skill_area="network")
+        for name, team, languages in (
+            ("lea", "acme-desk", ["fr", "en"]),
+            ("marc", "acme-desk", ["fr"]),
+            ("nuria", "globex-desk", ["es", "en"]),
+            ("omar", "pool", ["en", "es"]),
+            ("pia", "pool", ["en", "fr"]),
+            ("dmitri", "network-ops", ["en"]),
+        ):
+            t.register_agent(name, teams=[team], languages=languages, skills=["windows"])
+            t.set_presence(name, "available")
+        for tenant in ("acme-bank", "globex-retail", "initech"):
+            cover = t.coverage(tenant)
+            self.say(
+                f"{self.clock.now():%a %H:%M} {tenant} ({t.tenant(tenant).model}) covered by "
+                f"{', '.join(cover.agents) or 'nobody'}: {cover.reason}"
+            )
+        evening = MORNING.replace(hour=21, minute=30)
+        self.at(evening)
+        for tenant, summary in (
+            ("acme-bank", "Trading terminal frozen"),
+            ("globex-retail", "Tills cannot reach the payment gateway"),
+            ("initech", "Shared drive full"),
+        ):
+            view = self.desk.open_incident(
+                summary, impact=2, urgency=1, tenant=tenant, caller=f"night.{tenant}", actor="ivr"
+            )
+            self.opened[tenant] = view.number
+            self.say(
+                f"{self.clock.now():%a %H:%M} {view.number} opened for {tenant} out of hours "
+                f"(P{view.priority}): {summary}"
+            )
+        self.route()
+        for entry in t.queue():
+            self.say(
+                f"{self.clock.now():%a %H:%M} {entry.incident} waiting: position {entry.position}, "
+                f"about {entry.estimated_wait_minutes} min"
+            )
+        self.at(evening.replace(minute=50))
+        gateway = self.opened["globex-retail"]
+        self.desk.categorise(gateway, category="network", actor="omar")
+        self.desk.log_work(gateway, 15, actor="omar")
+        escalated = self.desk.escalate(gateway, actor="omar")
+        self.say(
+            f"{self.clock.now():%a %H:%M} {gateway} escalated by category to "
+            f"{escalated.assignment_group}"
+        )
+        self.route()
+        self.at(MORNING.replace(day=3, hour=7, minute=5))  # 08:05 in Paris
+        self.route()
+        self.desk.log_work(self.opened["acme-bank"], 40, actor="lea")
+        self.desk.log_work(self.opened["initech"], 25, actor="omar")
+        self.desk.log_work(gateway, 50, actor="dmitri")
+        for tenant in ("acme-bank", "globex-retail", "initech"):
+            report = t.cost(tenant, f"{MORNING:%Y-%m}")
+            self.say(
+                f"{tenant} cost for {report.month} ({report.model}): {report.total:.2f} "
+                f"(fees {report.fixed_fees:.2f}, hours {report.hourly_charges:.2f})"
+            )
+
+
 def run_demo(desk: ServiceDesk, clock: ManualClock, say: Callable[[str], None]) -> Morning:
     morning = Morning(desk, clock, say)
     morning.play()
+    Tenants(desk, clock, say).play()
     return morning

@@ -238,7 +238,7 @@ def advise(
     )
     by_model = {o.model: o for o in options}
     reasons: list[str] = [
-        f"{average:.0f} incidents a month on average over {len(usage)} months, "
+        f"{average:.1f} incidents a month on average over {len(usage)} months, "
         f"busiest month {peak:.1f}× the average, {ooh_share:.0%} opened out of hours"
     ]
     if average <= LOW_VOLUME or peak >= PEAK_RATIO:
