@@ -10,7 +10,9 @@ of the two rates is what the engine keeps of what the database can do:
     ratio = engine commands per second / raw single-row inserts per second
 
 Every measurement is the best of ``--repeat`` runs (default 3), each on a fresh
-database. Run by ``make bench``; see bench/README.md for how to read it.
+database. Then, unless ``--sla-sizes none``, the SLA timer benchmark
+(bench/sla_timers.py): what one timer pass costs among 1,000 and among 100,000
+open incidents. Run by ``make bench``; see bench/README.md for how to read it.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
+import sla_timers  # bench/sla_timers.py, beside this file
 from eventdesk import ServiceDesk
 from eventdesk.errors import StorageConfigError
 from eventdesk.storage import StoreConfig
@@ -295,8 +298,21 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         help="where the SQLite files go (default: the system's temporary folder); "
         "use a real disk, not tmpfs, or fsync costs nothing",
     )
+    parser.add_argument(
+        "--sla-sizes",
+        default=sla_timers.DEFAULT_SIZES,
+        help="open incidents among which an SLA timer pass is timed, on SQLite "
+        f"(default: {sla_timers.DEFAULT_SIZES}; 'none' skips it); see bench/sla_timers.py",
+    )
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
     args = parser.parse_args(argv)
+    if args.sla_sizes.strip().lower() == "none":
+        args.sla_sizes = []
+    else:
+        try:
+            args.sla_sizes = sla_timers.parse_sizes(args.sla_sizes)
+        except ValueError as error:
+            parser.error(f"--sla-sizes: {error}")
     args.stores = [s.strip() for s in args.stores.split(",") if s.strip()]
     unknown = sorted(set(args.stores) - set(STORES))
     if unknown:
@@ -321,6 +337,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 results.append(measure_postgres(n, args.repeat, args.pg_url))
         except Skipped as reason:
             skipped[store] = str(reason)
+    sla_results = sla_timers.measure_all(args.sla_sizes) if args.sla_sizes else []
     if args.json:
         report = {
             "workload": "open_incident + resolve, one command each",
@@ -329,10 +346,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             "eventsourcing": version("eventsourcing"),
             "results": [asdict(result) for result in results],
             "skipped": skipped,
+            "sla_timers": sla_results,
         }
         print(json.dumps(report, indent=2))
     else:
         print(table(results, skipped, args.repeat))
+        if sla_results:
+            print()
+            print(sla_timers.table(sla_results))
     return 0
 
 

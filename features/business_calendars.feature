@@ -7,8 +7,10 @@ Feature: Business calendars
 
   Business time is real time inside the opening hours. A night that loses an hour to
   daylight saving holds one hour less of business time; a night that gains one holds one
-  more. Days ("3d") are 24 business hours, so they are only accepted on 24x7: anywhere else
-  a "business day" would be a guess, and the desk asks for hours instead.
+  more. Days ("3d") are 24 business hours, so they are only accepted on 24x7, in a deadline
+  as in a policy's targets: anywhere else a "business day" would be a guess, and the desk
+  asks for hours instead. A calendar file is read as written or refused: a misspelt key or
+  table is named, not skipped.
 
   Background:
     Given the calendar file "madrid-office.toml", imported into the desk:
@@ -110,12 +112,20 @@ Feature: Business calendars
     Then the desk refuses it with InvalidValueError for an invalid duration
     And the refusal says "days are only accepted on 24x7, not on madrid-office"
 
-  @defect-days-in-policy-targets
   Scenario: Days are refused in a policy target on a calendar with business hours
     When the desk imports the SLA policy "weekly" with these targets:
       | priority | response | resolution | calendar      |
       | P5       | 8h       | 5d         | madrid-office |
     Then the desk refuses it with ConfigFileError, naming the file "weekly.toml" and the key policy.targets.P5.resolution
+    And the refusal says "days are only accepted on 24x7, not on madrid-office"
+    And the desk has no SLA policy "weekly"
+
+  Scenario: Days are accepted in a policy target on 24x7
+    When the desk imports the SLA policy "weekly" with these targets:
+      | priority | response | resolution | calendar |
+      | P5       | 8h       | 5d         | 24x7     |
+    Then the desk accepts it
+    And the resolution target of P5 in "weekly" is 120 hours
 
   Scenario Outline: A malformed calendar file is refused with what to fix: the file, the key, what was expected
     Given a copy of "madrid-office.toml" saved as "<file>", with <line> in [<table>]
@@ -135,9 +145,9 @@ Feature: Business calendars
       | region.toml  | calendar.holidays | subdivision = "MAD"                  | calendar.holidays.subdivision | a subdivision of ES                                    |
       | dates.toml   | calendar.holidays | dates = ["24/12/2026"]               | calendar.holidays.dates[0]    | a date YYYY-MM-DD                                      |
 
-  @defect-unknown-calendar-keys
   Scenario: A misspelt table in a calendar file is refused, not silently ignored
     Given a copy of "madrid-office.toml" saved as "typo.toml", with [calendar.holidays] spelt [calendar.hollidays]
     When the desk imports the calendar file "typo.toml"
     Then the desk refuses it with ConfigFileError, naming the file "typo.toml" and the key calendar.hollidays
+    And the refusal says "expected only name, timezone, hours and holidays"
     And the calendar "madrid-office" in the desk is unchanged

@@ -7,7 +7,8 @@ Feature: SLA clocks
 
   The response clock stops at the first public answer from anyone but the caller; an
   internal work note is not an answer. The resolution clock stops when the incident is
-  resolved, and a reopen resumes it with the time already spent. Warnings and breaches are
+  resolved, and a reopen resumes it with the time already spent. A clock once met stays met,
+  judged against the target it had then, whatever the priority becomes. Warnings and breaches are
   raised by the SLA timer, each exactly once, and each brings in the level of management
   the escalation matrix names; a major incident goes straight to the director.
 
@@ -246,6 +247,24 @@ Feature: SLA clocks
       | response | 75%    | Monday 2026-03-02 09:20 | shift manager |
       | response | 90%    | Monday 2026-03-02 09:20 | team manager  |
       | response | breach | Monday 2026-03-02 09:20 | director      |
+
+  Scenario: A response already met stays met when the priority changes
+    Given an incident with impact 2 and urgency 2
+    When 30 minutes pass
+    And Bo comments "We are on it: the VPN profile is being rebuilt"
+    And 10 minutes pass
+    And Ana changes the impact to 1 and the urgency to 1
+    Then its priority is P1
+    And the SLA clocks read:
+      | metric     | state   | due in Madrid           | elapsed | remaining |
+      | response   | met     | (none)                  | 30m     | 30m       |
+      | resolution | running | Monday 2026-03-02 13:00 | 40m     | 3h20m     |
+    When 1 hour passes
+    And the SLA timer runs
+    Then the timer raises nothing
+    And the SLA clocks read:
+      | metric   | state | elapsed | remaining |
+      | response | met   | 30m     | 30m       |
 
   Scenario: No warning falls due while the caller is awaited; the resume sets the timers again
     Given an incident that is in_progress

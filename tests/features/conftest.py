@@ -265,16 +265,7 @@ def history_entry(
 
 # A scenario tagged with one of these shows a defect of the engine: it is expected to fail
 # (strictly, so that the fix is noticed) until the defect is fixed and the tag comes off.
-DEFECTS = {
-    "defect-days-in-policy-targets": (
-        'DEFECT: a policy target in days ("5d") on a business-hours calendar is accepted'
-        " as 5 x 24 business hours instead of being refused, as days are for --duration"
-    ),
-    "defect-unknown-calendar-keys": (
-        "DEFECT: a calendar file with a misspelt table ([calendar.hollidays]) is accepted,"
-        " silently without its holidays, instead of being refused naming the key"
-    ),
-}
+DEFECTS: dict[str, str] = {}
 
 
 def pytest_bdd_apply_tag(tag: str, function: Callable[..., Any]) -> bool | None:
@@ -1124,7 +1115,8 @@ def replay_since(
     desk: ServiceDesk, config_folder: Path, since: datetime | None, name: str
 ) -> Replay:
     events_before = event_count(desk)
-    in_use, draft = desk.sla.policy(), load_policy(config_folder / f"{name}.toml")
+    in_use = desk.sla.policy()
+    draft = load_policy(config_folder / f"{name}.toml", calendars=desk.sla.calendar)
     return Replay(
         in_use=in_use.name,
         draft=draft.name,
@@ -1293,5 +1285,15 @@ def still_uses(desk: ServiceDesk, name: str) -> None:
 
 
 @then(step('the desk has not stored the draft policy "{name}"'))
+@then(step('the desk has no SLA policy "{name}"'))
 def draft_not_stored(desk: ServiceDesk, name: str) -> None:
     assert name not in desk.sla.policy_names()
+
+
+@then(step('the {metric:Metric} target of P{priority:d} in "{name}" is {duration:Duration}'))
+def policy_target(
+    desk: ServiceDesk, metric: str, priority: int, name: str, duration: timedelta
+) -> None:
+    target = desk.sla.policy(name).target(priority)
+    assert target is not None, f"{name} has no target for P{priority}"
+    assert target.for_metric(metric) == duration

@@ -184,13 +184,16 @@ def test_assigning_and_reassigning(desk):
     number = desk.open_incident("Mail server down", impact=2, urgency=2).number
 
     assert desk.assign(number, "servers").reassignment_count == 0
-    view = desk.assign(number, "servers", "dave", actor="lead")
-    assert (view.assignment_group, view.assignee, view.reassignment_count) == (
+    # Dave picks it up for his group: not a hop.
+    picked = desk.assign(number, "servers", "dave", actor="lead")
+    assert (picked.assignment_group, picked.assignee, picked.reassignment_count) == (
         "servers",
         "dave",
-        1,
+        0,
     )
-    unchanged = desk.assign(number, "servers", "dave")
+    view = desk.assign(number, "servers", "erin", actor="lead")
+    assert view.reassignment_count == 1
+    unchanged = desk.assign(number, "servers", "erin")
     assert (unchanged.version, unchanged.reassignment_count) == (view.version, 1)
     assert desk.assign(number, "network").reassignment_count == 2
     # Fail to assign to nobody.

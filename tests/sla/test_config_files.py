@@ -6,8 +6,9 @@ from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
+import attrs
 import pytest
-from eventdesk.calendars import load_calendar
+from eventdesk.calendars import BusinessCalendar, load_calendar
 from eventdesk.domain import HoldReason
 from eventdesk.errors import ConfigFileError
 from eventdesk.sla.policy import load_policy
@@ -129,6 +130,21 @@ CALENDAR_MISTAKES = {
         "calendar.holidays.region",
         "only country, subdivision and dates",
     ),
+    "misspelt holidays table": (
+        calendar_text(extra='[calendar.hollidays]\ndates = ["2026-12-24"]\n'),
+        "calendar.hollidays",
+        "only name, timezone, hours and holidays",
+    ),
+    "misspelt calendar key": (
+        calendar_text(head='[calendar]\nname = "office"\ntimezon = "Europe/Madrid"\n'),
+        "calendar.timezon",
+        "only name, timezone, hours and holidays",
+    ),
+    "a table beside [calendar]": (
+        calendar_text(extra='[holidays]\ndates = ["2026-12-24"]\n'),
+        "holidays",
+        "only calendar",
+    ),
     "TOML syntax error": (
         '[calendar\nname = "office"\n',
         "(syntax)",
@@ -242,6 +258,37 @@ POLICY_MISTAKES = {
         "policy.targets.P2.colour",
         "only response, resolution and calendar",
     ),
+    "days on a calendar with business hours": (
+        policy_text(
+            targets='[policy.targets.P4]\nresponse = "4h"\nresolution = "3d"\n'
+            'calendar = "madrid-office"\n'
+        ),
+        "policy.targets.P4.resolution",
+        "days are only accepted on 24x7, not on madrid-office",
+    ),
+    "days on the policy's own calendar": (
+        policy_text(
+            'calendar = "madrid-office"',
+            targets='[policy.targets.P4]\nresponse = "1d"\nresolution = "40h"\n',
+        ),
+        "policy.targets.P4.response",
+        "days are only accepted on 24x7, not on madrid-office",
+    ),
+    "misspelt policy key": (
+        policy_text("warning = [50, 90]"),
+        "policy.warning",
+        "only name, calendar, pause_on, warnings, targets and escalation",
+    ),
+    "misspelt escalation table": (
+        policy_text(extra='[policy.escalations]\n"75%" = "shift_manager"\n'),
+        "policy.escalations",
+        "only name, calendar, pause_on, warnings, targets and escalation",
+    ),
+    "a table beside [policy]": (
+        policy_text(extra='[calendar]\nname = "office"\n'),
+        "calendar",
+        "only policy",
+    ),
     "unknown hold reason": (
         policy_text('pause_on = ["awaiting_caller", "awaiting_godot"]'),
         "policy.pause_on[1]",
@@ -330,3 +377,27 @@ def test_a_policy_file_sets_its_own_warnings_pauses_and_escalation(
     assert policy.major_level == "team_manager"
     # The policy's own calendar is the default of each target that names none.
     assert policy.targets[1].calendar == "madrid-office"
+
+
+def test_days_in_a_target_are_judged_on_the_calendar_the_lookup_finds(
+    write_toml: WriteToml, madrid_office: BusinessCalendar
+) -> None:
+    text = policy_text(
+        'calendar = "round-the-clock"',
+        targets='[policy.targets.P5]\nresponse = "8h"\nresolution = "5d"\n',
+    )
+    path = write_toml("weekly.toml", text)
+    around = BusinessCalendar.always_open("round-the-clock")
+    # Without a lookup only the name is known, and only 24x7 is known to run around the clock.
+    assert refused(load_policy, path).details["key"] == "policy.targets.P5.resolution"
+
+    policy = load_policy(path, calendars={"round-the-clock": around}.__getitem__)
+    assert policy.targets[5].resolution == timedelta(days=5)
+
+    # Fail to load the same targets when the calendar of that name keeps office hours.
+    office = attrs.evolve(madrid_office, name="round-the-clock")
+    error = refused(
+        lambda p: load_policy(p, calendars={"round-the-clock": office}.__getitem__), path
+    )
+    assert error.details["key"] == "policy.targets.P5.resolution"
+    assert "days are only accepted on 24x7, not on round-the-clock" in str(error)

@@ -276,3 +276,83 @@ def test_a_policy_put_in_use_applies_at_once(desk: ServiceDesk) -> None:
     fast = SlaPolicy(name="fast", targets={1: Target(5 * MINUTE, 1 * HOUR)})
     desk.sla.import_policy(fast, use=True)
     assert clocks(desk, number)["response"].target_seconds == 5 * 60
+
+
+def test_a_met_clock_stays_met_against_its_own_target_when_the_priority_changes(
+    desk: ServiceDesk, clock: ManualClock
+) -> None:
+    number = open_incident(desk, 4)  # response within 4 h, resolution within 72 h, 24x7
+    clock.advance(minutes=30)
+    desk.comment(number, "We are on it", actor="ana")
+    answered = clock.now()
+    clock.advance(minutes=10)
+    desk.reprioritise(number, impact=1, urgency=1, actor="ana")  # P4 → P1: 15 min, 4 h
+    clock.advance(hours=1)
+
+    response, resolution = clocks(desk, number).values()
+    # Met in 30 minutes against 4 hours: a P1's 15 minutes does not judge it again.
+    assert (response.state, response.stopped_at, response.breached_at) == ("met", answered, None)
+    assert response.elapsed_seconds == 30 * 60
+    assert response.target_seconds == 4 * 3600
+    assert response.remaining_seconds == (3 * HOUR + 30 * MINUTE).total_seconds()
+    # The resolution clock still runs, now against a P1's 4 hours.
+    assert (resolution.state, resolution.stopped_at) == ("running", None)
+    assert resolution.target_seconds == 4 * 3600
+    assert resolution.elapsed_seconds == 100 * 60
+    assert desk.sla.tick() == []
+
+    desk.reprioritise(number, impact=3, urgency=3, actor="ana")  # P1 → P5: 8 h, 120 h
+    assert clocks(desk, number)["response"] == response
+    clock.advance(hours=1)
+    desk.resolve(number, "profile rebuilt", actor="ana")
+    resolved = clock.now()
+    clock.advance(minutes=5)
+    desk.reopen(number, "it is back", actor="carla")
+    response, resolution = clocks(desk, number).values()
+    assert response.remaining_seconds == (3 * HOUR + 30 * MINUTE).total_seconds()
+    # A reopen restarts the resolution clock under the priority the incident has now.
+    assert (resolution.state, resolution.stopped_at) == ("running", None)
+    assert resolution.target_seconds == 120 * 3600
+    assert clocks(desk, number, at=resolved)["resolution"].stopped_at == resolved
+
+
+def test_a_priority_the_policy_sets_no_target_for_has_no_clocks(
+    desk: ServiceDesk, clock: ManualClock, madrid_office: BusinessCalendar
+) -> None:
+    desk.sla.import_calendar(madrid_office)
+    urgent_only = SlaPolicy(
+        name="urgent-only",
+        targets={
+            1: Target(15 * MINUTE, 4 * HOUR, "24x7"),
+            3: Target(1 * HOUR, 8 * HOUR, "madrid-office"),
+        },
+    )
+    desk.sla.import_policy(urgent_only, use=True)  # nothing promised for P2, P4 or P5
+    low, raised_later = open_incident(desk, 5), open_incident(desk, 5)
+    clock.advance(days=2)  # Wednesday 08:00 UTC, 09:00 in Madrid
+
+    assert desk.sla.status(low) == []
+    assert desk.sla.status(raised_later) == []
+    assert desk.sla.tick() == []
+    far_future = clock.now() + timedelta(days=3650)
+    assert desk.sla_timer_index.due_count(desk.projector.db, far_future) == 0
+    kinds = {entry.type for entry in desk.history(low)}
+    assert not kinds & {"SlaWarningRaised", "SlaBreached", "Escalated"}
+
+    # Raised to P3, the incident gets its clocks then: two days without a target do not count.
+    desk.reprioritise(raised_later, impact=2, urgency=2, actor="ana")
+    raised_at = clock.now()
+    response, resolution = clocks(desk, raised_later).values()
+    assert (response.state, response.elapsed_seconds) == ("running", 0)
+    assert response.deadline == raised_at + HOUR
+    assert resolution.calendar == "madrid-office"
+    clock.advance(hours=2)
+    assert [(r.incident, r.metric, r.moment) for r in desk.sla.tick()] == [
+        (raised_later, "response", moment) for moment in ("75%", "90%", "breach")
+    ]
+
+    # Resolved at P5, the incident counts in the attainment but is neither met nor breached.
+    desk.resolve(low, "fixed", actor="ana")
+    attainment = {row.priority: row for row in desk.sla.attainment(urgent_only)}
+    assert attainment[5].incidents == 1
+    assert (attainment[5].response_percent, attainment[5].resolution_percent) == (None, None)

@@ -332,17 +332,23 @@ def test_the_transition_is_checked_before_the_hold_reason():
 # --- assignment ------------------------------------------------------------------------------
 
 
-def test_the_first_assignment_is_not_a_reassignment_but_every_change_after_it_is():
+def test_the_first_assignment_is_not_a_reassignment_but_every_hop_after_it_is():
     incident = open_incident()
 
     assert incident.assign("network", None, actor="ana", at=LATER) is True
     assert (incident.assignment_group, incident.assignee) == ("network", None)
     assert incident.reassignment_count == 0
 
+    # An agent of the group picks it up: not a hop.
     assert incident.assign(None, "bob", actor="ana", at=LATER) is True
     assert (incident.assignment_group, incident.assignee) == ("network", "bob")
+    assert incident.reassignment_count == 0
+
+    # From one agent to another: a hop.
+    assert incident.assign(None, "eve", actor="ana", at=LATER) is True
     assert incident.reassignment_count == 1
 
+    # To another group: a hop.
     assert incident.assign("servers", None, actor="ana", at=LATER) is True
     assert (incident.assignment_group, incident.assignee) == ("servers", None)
     assert incident.reassignment_count == 2

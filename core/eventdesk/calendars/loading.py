@@ -12,6 +12,8 @@ from eventdesk.calendars.model import WEEKDAYS, BusinessCalendar, Interval
 from eventdesk.errors import ConfigFileError, InvalidValueError
 
 BUILT_IN = {"24x7": BusinessCalendar.always_open}
+CALENDAR_KEYS = ("name", "timezone", "hours", "holidays")
+HOLIDAY_KEYS = ("country", "subdivision", "dates")
 _INTERVAL = re.compile(r"^(\d{2}):(\d{2})-(\d{2}):(\d{2})$")
 _DURATION = re.compile(r"^(?:(\d+)d)?\s*(?:(\d+)h)?\s*(?:(\d+)m)?\s*(?:(\d+)s)?$")
 
@@ -27,6 +29,22 @@ def read_toml(path: str | Path) -> dict[str, Any]:
         raise ConfigFileError(str(path), "(syntax)", f"valid TOML ({error})") from None
 
 
+def refuse_unknown_keys(
+    source: str, table: Any, allowed: tuple[str, ...], *, prefix: str = ""
+) -> None:
+    """Refuse a key a file's table does not know, naming it: a misspelt key is not skipped.
+
+    >>> refuse_unknown_keys("a.toml", {"hollidays": {}}, ("name", "holidays"), prefix="cal.")
+    Traceback (most recent call last):
+    ...
+    eventdesk.errors.ConfigFileError: a.toml: cal.hollidays: expected only name and holidays
+    """
+    unknown = sorted(set(table) - set(allowed))
+    if unknown:
+        names = ", ".join(allowed[:-1]) + f" and {allowed[-1]}" if len(allowed) > 1 else allowed[0]
+        raise ConfigFileError(source, prefix + unknown[0], f"only {names}")
+
+
 def load_calendar(path: str | Path) -> BusinessCalendar:
     """Load a ``[calendar]`` TOML file, or a built-in calendar by name (``24x7``)."""
     if str(path) in BUILT_IN:
@@ -38,6 +56,8 @@ def calendar_from_mapping(document: dict[str, Any], *, source: str) -> BusinessC
     section = document.get("calendar")
     if not isinstance(section, dict):
         raise ConfigFileError(source, "calendar", "a [calendar] table")
+    refuse_unknown_keys(source, document, ("calendar",))
+    refuse_unknown_keys(source, section, CALENDAR_KEYS, prefix="calendar.")
     name = section.get("name")
     if not isinstance(name, str) or not name.strip():
         raise ConfigFileError(source, "calendar.name", "a non-empty string", name)
@@ -48,12 +68,7 @@ def calendar_from_mapping(document: dict[str, Any], *, source: str) -> BusinessC
     holidays = section.get("holidays", {})
     if not isinstance(holidays, dict):
         raise ConfigFileError(source, "calendar.holidays", "a table", holidays)
-    unknown = set(holidays) - {"country", "subdivision", "dates"}
-    if unknown:
-        key = sorted(unknown)[0]
-        raise ConfigFileError(
-            source, f"calendar.holidays.{key}", "only country, subdivision and dates"
-        )
+    refuse_unknown_keys(source, holidays, HOLIDAY_KEYS, prefix="calendar.holidays.")
     country = holidays.get("country")
     subdivision = holidays.get("subdivision")
     if country is not None:
@@ -154,23 +169,40 @@ def _check_country(source: str, country: Any, subdivision: Any) -> str:
     return country.upper()
 
 
-def parse_duration(text: str, calendar: BusinessCalendar | None = None) -> timedelta:
+def parse_duration(text: str, calendar: BusinessCalendar | str | None = None) -> timedelta:
     """``90m``, ``4h``, ``1h30m``, ``3d`` → a timedelta.
 
-    Days are 24 business hours, so they are accepted only on a 24x7 calendar:
-    elsewhere a "business day" would be a guess.
+    Days are 24 business hours, so they are accepted only on a calendar that is
+    open around the clock: elsewhere a "business day" would be a guess.
+    ``calendar`` is the calendar the duration is counted on, or only its name
+    when the calendar itself is not at hand (a policy file read without a desk);
+    of a bare name, only the built-in ``24x7`` is known to be open around the
+    clock. Without a calendar, days are 24 hours.
 
     >>> parse_duration("1h30m")
     datetime.timedelta(seconds=5400)
+    >>> parse_duration("2d", "24x7")
+    datetime.timedelta(days=2)
+    >>> parse_duration("2d", "madrid-office")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    eventdesk.errors.InvalidValueError: invalid duration '2d': ... not on madrid-office
     """
     match = _DURATION.match(text.strip().lower()) if isinstance(text, str) else None
     if not match or not text.strip() or not any(match.groups()):
         raise InvalidValueError("duration", text, "a duration such as 90m, 4h, 1h30m or 3d")
     days, hours, minutes, seconds = (int(g) if g else 0 for g in match.groups())
-    if days and calendar is not None and not calendar.is_24x7:
+    if days and calendar is not None and not _around_the_clock(calendar):
+        name = calendar if isinstance(calendar, str) else calendar.name
         raise InvalidValueError(
             "duration",
             text,
-            f"hours or minutes: days are only accepted on 24x7, not on {calendar.name}",
+            f"hours or minutes: days are only accepted on 24x7, not on {name}",
         )
     return timedelta(days=days, hours=hours, minutes=minutes, seconds=seconds)
+
+
+def _around_the_clock(calendar: BusinessCalendar | str) -> bool:
+    if isinstance(calendar, str):
+        return calendar in BUILT_IN and BUILT_IN[calendar]().is_24x7
+    return calendar.is_24x7

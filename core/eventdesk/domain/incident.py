@@ -312,8 +312,10 @@ class Incident(Aggregate):
     def _assigned(
         self, group: str | None, assignee: str | None, actor: str, timestamp: datetime
     ) -> None:
-        # A reassignment is any change of group or agent after the first assignment.
-        if self.assignment_group is not None or self.assignee is not None:
+        # A reassignment is a hop after the first assignment: to another group, or from
+        # one agent to another. An agent picking up its group's unassigned incident is not.
+        picked_up = self.assignee is None and group == self.assignment_group
+        if (self.assignment_group is not None or self.assignee is not None) and not picked_up:
             self.reassignment_count += 1
         self.assignment_group = group
         self.assignee = assignee

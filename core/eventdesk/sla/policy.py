@@ -2,21 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import attrs
-from eventdesk.calendars.loading import parse_duration, read_toml
+from eventdesk.calendars.loading import parse_duration, read_toml, refuse_unknown_keys
+from eventdesk.calendars.model import BusinessCalendar
 from eventdesk.domain.incident import HoldReason
 from eventdesk.domain.priority import PRIORITIES
-from eventdesk.errors import ConfigFileError, EventDeskError
+from eventdesk.errors import ConfigFileError, InvalidValueError
 
 METRICS = ("response", "resolution")
 LEVELS = ("shift_manager", "team_manager", "director")
 DEFAULT_PAUSE_ON = frozenset({HoldReason.AWAITING_CALLER, HoldReason.AWAITING_VENDOR})
 DEFAULT_WARNINGS = (0.75, 0.90)
+POLICY_KEYS = ("name", "calendar", "pause_on", "warnings", "targets", "escalation")
+TARGET_KEYS = ("response", "resolution", "calendar")
+
+# Finds a calendar by name (``desk.sla.calendar``), raising if there is none.
+CalendarLookup = Callable[[str], BusinessCalendar]
 
 
 @attrs.frozen
@@ -117,15 +123,24 @@ def default_policy() -> SlaPolicy:
     )
 
 
-def load_policy(path: str | Path) -> SlaPolicy:
-    """Load a ``[policy]`` TOML file (see docs/sla.md); errors name the file and key."""
-    return policy_from_mapping(read_toml(path), source=str(path))
+def load_policy(path: str | Path, *, calendars: CalendarLookup | None = None) -> SlaPolicy:
+    """Load a ``[policy]`` TOML file (see docs/sla.md); errors name the file and key.
+
+    A target in days (``"5d"``) is accepted only on a calendar open around the
+    clock. ``calendars`` finds the targets' calendars to tell; without it only
+    the built-in ``24x7`` is known to be, and days on any other are refused.
+    """
+    return policy_from_mapping(read_toml(path), source=str(path), calendars=calendars)
 
 
-def policy_from_mapping(document: Mapping[str, Any], *, source: str) -> SlaPolicy:
+def policy_from_mapping(
+    document: Mapping[str, Any], *, source: str, calendars: CalendarLookup | None = None
+) -> SlaPolicy:
     section = document.get("policy")
     if not isinstance(section, dict):
         raise ConfigFileError(source, "policy", "a [policy] table")
+    refuse_unknown_keys(source, document, ("policy",))
+    refuse_unknown_keys(source, section, POLICY_KEYS, prefix="policy.")
     name = section.get("name")
     if not isinstance(name, str) or not name.strip():
         raise ConfigFileError(source, "policy.name", "a non-empty string", name)
@@ -142,7 +157,9 @@ def policy_from_mapping(document: Mapping[str, Any], *, source: str) -> SlaPolic
     targets = {}
     for key, value in targets_table.items():
         priority = _priority(source, key)
-        targets[priority] = _target(source, f"policy.targets.{key}", value, default_calendar)
+        targets[priority] = _target(
+            source, f"policy.targets.{key}", value, default_calendar, calendars
+        )
     escalation = section.get("escalation", {})
     if not isinstance(escalation, dict):
         raise ConfigFileError(source, "policy.escalation", "a table", escalation)
@@ -184,28 +201,38 @@ def _priority(source: str, key: str) -> int:
     return int(text)
 
 
-def _target(source: str, key: str, value: Any, default_calendar: str) -> Target:
+def _target(
+    source: str,
+    key: str,
+    value: Any,
+    default_calendar: str,
+    calendars: CalendarLookup | None,
+) -> Target:
     if not isinstance(value, dict):
         raise ConfigFileError(source, key, "a table with response and resolution", value)
+    refuse_unknown_keys(source, value, TARGET_KEYS, prefix=f"{key}.")
+    calendar = value.get("calendar", default_calendar)
+    if not isinstance(calendar, str) or not calendar:
+        raise ConfigFileError(source, f"{key}.calendar", "a calendar name", calendar)
+    # Days are judged on the calendar itself when it can be found, else on its name alone.
+    counted_on = calendars(calendar) if calendars is not None else calendar
     durations = {}
     for metric in METRICS:
         text = value.get(metric)
         try:
             durations[metric] = parse_duration(text)
-        except EventDeskError:
+        except InvalidValueError:
             raise ConfigFileError(
                 source, f"{key}.{metric}", "a duration such as 15m, 4h or 1h30m", text
             ) from None
+        try:
+            parse_duration(text, counted_on)
+        except InvalidValueError as error:
+            raise ConfigFileError(
+                source, f"{key}.{metric}", error.details["expected"], text
+            ) from None
         if durations[metric] <= timedelta(0):
             raise ConfigFileError(source, f"{key}.{metric}", "a duration above zero", text)
-    calendar = value.get("calendar", default_calendar)
-    if not isinstance(calendar, str) or not calendar:
-        raise ConfigFileError(source, f"{key}.calendar", "a calendar name", calendar)
-    unknown = set(value) - {"response", "resolution", "calendar"}
-    if unknown:
-        raise ConfigFileError(
-            source, f"{key}.{sorted(unknown)[0]}", "only response, resolution and calendar"
-        )
     return Target(durations["response"], durations["resolution"], calendar)
 
 

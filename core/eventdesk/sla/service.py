@@ -153,7 +153,10 @@ class SlaService:
         self, source: str | Path | SlaPolicy, *, actor: str = "system", use: bool = False
     ) -> SlaPolicy:
         """Store a policy; its calendars must exist. ``use=True`` makes it the desk's default."""
-        policy = source if isinstance(source, SlaPolicy) else load_policy(source)
+        if isinstance(source, SlaPolicy):
+            policy = source
+        else:
+            policy = load_policy(source, calendars=self.calendar)
         for name in sorted(policy.calendars):
             self.calendar(name)
         self._store_definition(SLA_POLICY, policy.name, policy.to_mapping(), actor)
@@ -360,6 +363,8 @@ class SlaService:
                 (1, fold.clocks["response"].status(moment)),
                 (3, fold.clocks["resolution"].status(moment)),
             ):
+                if status is None:
+                    continue
                 if status.state == "met":
                     row[offset] += 1
                 elif status.state == "breached":

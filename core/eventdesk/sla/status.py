@@ -35,6 +35,7 @@ class SlaStatus:
     calendar: str
     breached_at: datetime | None
     raised: tuple[str, ...]  # warnings and breach already raised as events
+    stopped_at: datetime | None = None  # when it was met or cancelled
 
     @property
     def percent(self) -> float:
@@ -54,7 +55,13 @@ class DueTimer:
 
 
 class _MetricClock:
-    """One metric's clock: business time spent in closed segments plus the open one."""
+    """One metric's clock: business time spent in closed segments plus the open one.
+
+    A stopped clock (met or cancelled) keeps the priority it stopped at: a later
+    change of priority does not judge it again against another target. A
+    priority without a target for the metric has no clock: its time does not
+    count, nothing falls due, and no status is shown.
+    """
 
     def __init__(self, metric: str, fold: SlaFold) -> None:
         self.metric = metric
@@ -62,22 +69,32 @@ class _MetricClock:
         self.elapsed = timedelta(0)
         self.running_since: datetime | None = None
         self.outcome: str | None = None  # "met" or "cancelled" once stopped
+        self.stopped_at: datetime | None = None
+        self.stopped_priority = 0
         self.crossed: dict[str, datetime] = {}  # moment -> when its threshold was crossed
         self.raised: list[str] = []
 
     @property
+    def priority(self) -> int:
+        return self.stopped_priority if self.outcome is not None else self.fold.priority
+
+    @property
     def target(self) -> timedelta:
-        target = self.fold.policy.target(self.fold.priority)
+        target = self.fold.policy.target(self.priority)
         return target.for_metric(self.metric) if target else timedelta(0)
 
     @property
+    def has_target(self) -> bool:
+        return self.target > timedelta(0)
+
+    @property
     def calendar(self) -> BusinessCalendar:
-        return self.fold.calendar()
+        return self.fold.calendar(self.priority)
 
     def moments(self) -> list[tuple[str, timedelta]]:
         """(moment, business time at which it falls) under the current target."""
         target = self.target
-        if target <= timedelta(0):
+        if not self.has_target:
             return []
         found = [(threshold_key(f), target * f) for f in self.fold.policy.warnings]
         found.append((BREACH, target))
@@ -104,17 +121,21 @@ class _MetricClock:
 
     def pause(self, at: datetime) -> None:
         if self.running_since is not None:
-            self.crossed.update(self._crossings(self.running_since, at))
-            self.elapsed += self.calendar.business_time_between(self.running_since, at)
+            if self.has_target:
+                self.crossed.update(self._crossings(self.running_since, at))
+                self.elapsed += self.calendar.business_time_between(self.running_since, at)
             self.running_since = None
 
     def stop(self, at: datetime, outcome: str) -> None:
         if self.outcome is None:
             self.pause(at)
+            self.stopped_priority = self.fold.priority
+            self.stopped_at = at
             self.outcome = outcome
 
     def restart(self, at: datetime) -> None:
         self.outcome = None
+        self.stopped_at = None
         self.start(at)
 
     def crossed_by(self, at: datetime) -> dict[str, datetime]:
@@ -124,7 +145,10 @@ class _MetricClock:
             crossed.update(self._crossings(self.running_since, at))
         return crossed
 
-    def status(self, at: datetime) -> SlaStatus:
+    def status(self, at: datetime) -> SlaStatus | None:
+        """The clock at ``at``; None if its priority has no target for the metric."""
+        if not self.has_target:
+            return None
         target = self.target
         elapsed = self.elapsed
         deadline = None
@@ -154,6 +178,7 @@ class _MetricClock:
             calendar=self.calendar.name,
             breached_at=breached_at,
             raised=tuple(self.raised),
+            stopped_at=self.stopped_at,
         )
 
     def due(self, at: datetime) -> list[tuple[str, datetime]]:
@@ -161,6 +186,8 @@ class _MetricClock:
 
         Warnings matter only while the clock runs; a breach is always recorded.
         """
+        if not self.has_target:
+            return []
         crossed = self.crossed_by(at)
         return sorted(
             (
@@ -172,6 +199,8 @@ class _MetricClock:
         )
 
     def next_timer(self) -> DueTimer | None:
+        if not self.has_target:
+            return None
         pending = [
             (when, moment)
             for moment, when in self.crossed.items()
@@ -200,8 +229,9 @@ class SlaFold:
         self.clocks = {metric: _MetricClock(metric, self) for metric in METRICS}
         self.last_at: datetime | None = None
 
-    def calendar(self) -> BusinessCalendar:
-        target = self.policy.target(self.priority)
+    def calendar(self, priority: int | None = None) -> BusinessCalendar:
+        """The calendar of ``priority`` (by default the incident's) under the policy."""
+        target = self.policy.target(self.priority if priority is None else priority)
         name = target.calendar if target else "24x7"
         if name not in self.calendars:
             return BusinessCalendar.always_open(name)
@@ -247,7 +277,8 @@ class SlaFold:
             self.clocks[event.metric].raised.append(kind)
 
     def status(self, at: datetime) -> list[SlaStatus]:
-        return [clock.status(at) for clock in self.clocks.values()]
+        """The clocks at ``at``, leaving out a metric the priority has no target for."""
+        return [s for clock in self.clocks.values() if (s := clock.status(at)) is not None]
 
     def next_timer(self) -> DueTimer | None:
         timers = [t for c in self.clocks.values() if (t := c.next_timer()) is not None]
