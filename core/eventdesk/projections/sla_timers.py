@@ -19,6 +19,7 @@ from eventdesk.projections.incidents import TABLE as INCIDENTS
 from eventdesk.projections.incidents import stored_time
 from eventdesk.sla.status import DueTimer
 from eventdesk.storage import SQLDatabase
+from eventdesk.tenancy.model import Tenant
 
 TABLE = "eventdesk_sla_timers"
 
@@ -47,8 +48,8 @@ class SlaTimerIndex(Projection):
     def apply(self, db: SQLDatabase, event: Any) -> None:
         if isinstance(event, Incident.Event):
             self._touched.add(event.originator_id)
-        elif isinstance(event, Definition.Event):
-            self._everything = True
+        elif isinstance(event, Definition.Event | Tenant.Event):
+            self._everything = True  # a policy, a calendar or a contract changed
 
     def flush(self, db: SQLDatabase) -> None:
         if self._everything:

@@ -67,6 +67,16 @@ class SlaPolicy:
     def calendars(self) -> frozenset[str]:
         return frozenset(target.calendar for target in self.targets.values())
 
+    def on_calendar(self, calendar: str) -> SlaPolicy:
+        """The same policy with every target running on ``calendar``."""
+        return attrs.evolve(
+            self,
+            targets={
+                priority: attrs.evolve(target, calendar=calendar)
+                for priority, target in self.targets.items()
+            },
+        )
+
     def target(self, priority: int) -> Target | None:
         return self.targets.get(priority)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -94,11 +94,30 @@ class _Outcome:
     timers: list[DueTimer]
 
 
+SLA_SYSTEM = "system"
+
+
+@attrs.frozen
+class SlaConfig:
+    """The desk's policy and calendars, and each tenant contract's."""
+
+    default: tuple[SlaPolicy, dict[str, BusinessCalendar]]
+    tenants: dict[str, tuple[SlaPolicy, dict[str, BusinessCalendar]]] = attrs.field(factory=dict)
+
+    def for_tenant(self, tenant: str | None) -> tuple[SlaPolicy, dict[str, BusinessCalendar]]:
+        return self.tenants.get(tenant or "", self.default)
+
+
+def _tenant_of(events: list[Any]) -> str | None:
+    """The tenant an incident was opened for (its first event says)."""
+    return getattr(events[0], "tenant", None) if events else None
+
+
 class SlaService:
     def __init__(self, desk: ServiceDesk) -> None:
         self.desk = desk
         self._config_key: tuple[Any, ...] | None = None
-        self._config: tuple[SlaPolicy, dict[str, BusinessCalendar]] | None = None
+        self._config: SlaConfig | None = None
         self._lock = threading.Lock()
 
     # --- definitions ---------------------------------------------------------
@@ -189,18 +208,40 @@ class SlaService:
         self._store_definition(SETTINGS, DESK_SETTINGS, settings, actor)
         return policy
 
-    def config(self) -> tuple[SlaPolicy, dict[str, BusinessCalendar]]:
-        """The policy in use and its calendars, cached until a definition changes."""
+    def config(self) -> SlaConfig:
+        """The policies in use and their calendars: the desk's, and each tenant's
+        contract's; cached until a definition or a contract changes."""
         rows = self.desk.projector.db.execute(
             "SELECT id, version FROM eventdesk_definitions ORDER BY id"
         )
-        key = tuple((row["id"], row["version"]) for row in rows)
+        contracts = self.desk.tenancy.contracts()
+        key = (tuple((row["id"], row["version"]) for row in rows), tuple(sorted(contracts.items())))
         with self._lock:
             if self._config is None or key != self._config_key:
                 policy = self.policy()
                 calendars = {name: self.calendar(name) for name in policy.calendars}
-                self._config, self._config_key = (policy, calendars), key
+                tenants = {
+                    tenant: self._contract_policy(policy_name, calendar_name)
+                    for tenant, (policy_name, calendar_name) in contracts.items()
+                    if policy_name or calendar_name
+                }
+                self._config = SlaConfig((policy, calendars), tenants)
+                self._config_key = key
             return self._config
+
+    def _contract_policy(
+        self, policy_name: str | None, calendar_name: str | None
+    ) -> tuple[SlaPolicy, dict[str, BusinessCalendar]]:
+        """A tenant's policy; with a contract calendar, every target runs on that calendar."""
+        policy = self.policy(policy_name)
+        if calendar_name:
+            policy = policy.on_calendar(calendar_name)
+        return policy, {name: self.calendar(name) for name in policy.calendars}
+
+    def policy_for(self, incident_id: UUID, events: list[Any] | None = None) -> SlaPolicy:
+        """The policy an incident's clocks run under (its tenant's, or the desk's)."""
+        found = events if events is not None else self._events(incident_id)
+        return self.config().for_tenant(_tenant_of(found))[0]
 
     # --- clocks --------------------------------------------------------------
 
@@ -214,22 +255,24 @@ class SlaService:
         if not events:
             raise IncidentNotFoundError(ref)
         if policy is None:
-            policy, calendars = self.config()
+            policy, calendars = self.config().for_tenant(_tenant_of(events))
         else:
             calendars = {name: self.calendar(name) for name in policy.calendars}
         return fold_events(events, policy, calendars, until=at)
 
-    def status(self, ref: IncidentRef, *, at: datetime | None = None) -> list[SlaStatus]:
+    def status(
+        self, ref: IncidentRef, *, at: datetime | None = None, actor: str = SLA_SYSTEM
+    ) -> list[SlaStatus]:
         """Every SLA clock of the incident, as it stood at ``at`` (default: now)."""
+        self.desk.tenancy.check(actor, "sla", self.desk._get(ref))
         moment = as_utc(at) if at is not None else self.desk.clock.now()
         return self.fold(ref, at=moment).status(moment)
 
-    def timers_for(
-        self, incident_id: UUID, config: tuple[SlaPolicy, Mapping[str, BusinessCalendar]]
-    ) -> list[DueTimer]:
+    def timers_for(self, incident_id: UUID, config: SlaConfig) -> list[DueTimer]:
         """The next due moment of each of the incident's clocks (for the timer index)."""
-        policy, calendars = config
-        fold = fold_events(self._events(incident_id), policy, calendars)
+        events = self._events(incident_id)
+        policy, calendars = config.for_tenant(_tenant_of(events))
+        fold = fold_events(events, policy, calendars)
         return [t for clock in fold.clocks.values() if (t := clock.next_timer()) is not None]
 
     # --- timers --------------------------------------------------------------
@@ -271,7 +314,7 @@ class SlaService:
         for domain_event in events:
             incident = domain_event.mutate(incident)
         assert incident is not None
-        policy, calendars = self.config()
+        policy, calendars = self.config().for_tenant(incident.tenant)
         fold = fold_events(events, policy, calendars, until=now)
         raised: list[RaisedMoment] = []
         for clock in fold.clocks.values():

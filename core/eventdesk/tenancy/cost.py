@@ -178,7 +178,11 @@ def advise(
     if isinstance(months, bool) or not isinstance(months, int) or not 1 <= months <= 36:
         raise InvalidValueError("months", months, "a whole number of months, 1 to 36")
     view = desk.tenancy.tenant(tenant)
-    calendar = desk.sla.calendar(view.calendar)
+    # Out of hours means out of the tenant's contract hours, else its dedicated team's.
+    calendar_name = view.calendar or next(
+        (desk.tenancy.team(team).calendar for team in view.teams), "24x7"
+    )
+    calendar = desk.sla.calendar(calendar_name)
     last = (
         parse_month(until)
         if isinstance(until, str)

@@ -122,7 +122,7 @@ def check_capacity(capacity: Mapping[str, Any] | None) -> dict[str, int]:
 # Tenant attributes that ``update`` may change, with their checks.
 TENANT_FIELDS: dict[str, Any] = {
     "model": lambda v: check_choice("service model", v, ServiceModel),
-    "calendar": lambda v: check_name("calendar", v),
+    "calendar": lambda v: None if v in (None, "") else check_name("calendar", v),
     "sla_policy": lambda v: None if v in (None, "") else check_name("SLA policy", v),
     "priority_matrix": lambda v: _check_matrix(v),
     "hourly_rate": lambda v: check_money("hourly rate", v),
@@ -190,7 +190,7 @@ class Tenant(Aggregate):
         values = {
             "model": model,
             "service_manager": service_manager,
-            "calendar": "24x7",
+            "calendar": None,
             "sla_policy": None,
             "priority_matrix": None,
             "hourly_rate": 0.0,

@@ -88,7 +88,7 @@ class TenantView:
     name: str
     model: str
     service_manager: str
-    calendar: str
+    calendar: str | None
     sla_policy: str | None
     priority_matrix: dict[str, dict[str, int]] | None
     hourly_rate: float
@@ -578,6 +578,14 @@ class TenancyService:
         return [self.agent(name) for name in names]
 
     # --- contracts -----------------------------------------------------------
+
+    def contracts(self) -> dict[str, tuple[str | None, str | None]]:
+        """Each tenant's SLA policy and calendar names (for the SLA clocks)."""
+        self.refresh()
+        return {
+            name: (settings.get("sla_policy"), settings.get("calendar"))
+            for name, settings in self._tenants.items()
+        }
 
     def has_tenant(self, name: str) -> bool:
         self.refresh()
