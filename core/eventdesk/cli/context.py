@@ -13,6 +13,7 @@ import click
 from eventdesk.application import ServiceDesk
 from eventdesk.clock import Clock
 from eventdesk.errors import EventDeskError
+from eventdesk.tenancy.access import Actor
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -22,7 +23,7 @@ class DeskContext:
 
     def __init__(self, db: str | None, actor: str | None) -> None:
         self.db = db
-        self.actor = actor or os.environ.get("EVENTDESK_ACTOR") or _login_name()
+        self.actor = parse_actor(actor or os.environ.get("EVENTDESK_ACTOR") or _login_name())
         self._desk: ServiceDesk | None = None
 
     @property
@@ -41,6 +42,29 @@ class DeskContext:
         if self._desk is not None:
             self._desk.close()
             self._desk = None
+
+
+def parse_actor(text: str) -> str:
+    """``agent:NAME``, ``user:NAME/TENANT`` or ``admin:NAME`` as an :class:`Actor`.
+
+    A bare name stays a plain string: the administrator at the command line,
+    trusted with everything, as before tenancy.
+    """
+    if isinstance(text, Actor):
+        return text
+    return Actor.parse(text) if ":" in text else text.strip()
+
+
+class ActorParam(click.ParamType):
+    """The ``--actor`` option: a bare name, or a kind and a name (see parse_actor)."""
+
+    name = "ACTOR"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> str:
+        try:
+            return parse_actor(value)
+        except EventDeskError as error:
+            self.fail(str(error), param, ctx)
 
 
 def _login_name() -> str:

@@ -31,6 +31,11 @@ def incident() -> None:
     """Open, work and query incidents. INCIDENT is a number (INC0000042, 42) or an id."""
 
 
+def _lowercase(value: str | None) -> str | None:
+    # Capacities are per lower-case channel; "Chat" must not become a channel of its own.
+    return value.strip().lower() if value else None
+
+
 def _answer(view: IncidentView, as_json: bool, *, full: bool = False) -> None:
     if as_json:
         emit_json(view)
@@ -72,11 +77,26 @@ def lifecycle_command(
 @click.option("--group", "assignment_group", help="Assignment group.")
 @click.option("--assignee", help="Assigned agent.")
 @click.option("--parent", help="Parent incident.")
+@click.option("--tenant", help="The client company it is for (a tenant user's own by default).")
+@click.option(
+    "--channel",
+    callback=lambda _ctx, _param, value: _lowercase(value),
+    help="How it came in: voice, chat, email (default) or other; another channel (sms, "
+    "portal) draws on the agents' other capacity.",
+)
+@click.option("--skill", help="A skill the agent who takes it must have.")
+@click.option("--language", help="A language the agent who takes it must speak (fr, es...).")
 @json_option
 @pass_desk
 def open_(ctx: DeskContext, as_json: bool, **fields: Any) -> None:
-    """Open an incident; the priority follows from impact and urgency."""
+    """Open an incident; the priority follows from impact and urgency.
+
+    An incident for a tenant that nobody is assigned to waits in the routing
+    queue (eventdesk route run).
+    """
     summary = fields.pop("summary")
+    if fields["channel"] is None:
+        del fields["channel"]
     _answer(ctx.desk.open_incident(summary, actor=ctx.actor, **fields), as_json)
 
 
@@ -86,7 +106,7 @@ def open_(ctx: DeskContext, as_json: bool, **fields: Any) -> None:
 @pass_desk
 def show(ctx: DeskContext, ref: str, as_json: bool) -> None:
     """Show one incident, with its SLA clocks."""
-    view = ctx.desk.get_incident(ref)
+    view = ctx.desk.get_incident(ref, actor=ctx.actor)
     clocks = ctx.desk.sla.status(view.id)
     if as_json:
         emit_json({**view.to_dict(), "sla": [clock.to_dict() for clock in clocks]})
@@ -102,7 +122,8 @@ def show(ctx: DeskContext, ref: str, as_json: bool) -> None:
 @pass_desk
 def sla_(ctx: DeskContext, ref: str, at: datetime | None, as_json: bool) -> None:
     """The incident's SLA clocks, now or at a past instant."""
-    clocks = ctx.desk.sla.status(ref, at=at)
+    view = ctx.desk.get_incident(ref, actor=ctx.actor)  # refused if the actor may not see it
+    clocks = ctx.desk.sla.status(view.id, at=at)
     if as_json:
         emit_json(clocks)
     else:
@@ -125,6 +146,7 @@ def sla_(ctx: DeskContext, ref: str, at: datetime | None, as_json: bool) -> None
 @click.option("--group", "assignment_group", help="Only this assignment group.")
 @click.option("--assignee", help="Only this assignee.")
 @click.option("--caller", help="Only this caller.")
+@click.option("--tenant", help="Only this tenant.")
 @click.option("--text", help="Text in the summary (any case).")
 @click.option("--page", type=click.IntRange(min=1), default=1, show_default=True)
 @click.option("--page-size", type=click.IntRange(1, 1000), default=50, show_default=True)
@@ -139,8 +161,9 @@ def list_(
     priority: tuple[int, ...],
     **filters: Any,
 ) -> None:
-    """List incidents, filtered and paged, in number order."""
+    """List incidents, filtered and paged, in number order (only those the actor may see)."""
     result = ctx.desk.list_incidents(
+        actor=ctx.actor,
         state=state or None,
         priority=priority or None,
         offset=(page - 1) * page_size,
@@ -159,11 +182,11 @@ def list_(
 @pass_desk
 def history(ctx: DeskContext, ref: str, as_json: bool) -> None:
     """The audit trail: every event, when, by whom, and what it changed."""
-    entries = ctx.desk.history(ref)
+    entries = ctx.desk.history(ref, actor=ctx.actor)
     if as_json:
         emit_json(entries)
     else:
-        show_history(ctx.desk.get_incident(ref).number, entries)
+        show_history(ctx.desk.get_incident(ref, actor=ctx.actor).number, entries)
 
 
 @lifecycle_command(
@@ -281,3 +304,22 @@ def link(ctx: DeskContext, ref: str, parent: str) -> IncidentView:
 )
 def problem(ctx: DeskContext, ref: str, problem: str) -> IncidentView:
     return ctx.desk.link_problem(ref, problem, actor=ctx.actor)
+
+
+@lifecycle_command(
+    "escalate",
+    "Hand over to a specialist group; without --group, the tenant's category map chooses it.",
+    click.option("--group", help="The specialist group."),
+    click.option("--reason", default="", help="Why, in words."),
+)
+def escalate(ctx: DeskContext, ref: str, group: str | None, reason: str) -> IncidentView:
+    return ctx.desk.escalate(ref, group, reason=reason, actor=ctx.actor)
+
+
+@lifecycle_command(
+    "work",
+    "Log MINUTES of work on the incident (the basis of its cost).",
+    click.argument("minutes", type=int),
+)
+def work(ctx: DeskContext, ref: str, minutes: int) -> IncidentView:
+    return ctx.desk.log_work(ref, minutes, actor=ctx.actor)

@@ -8,10 +8,11 @@ from typing import Any
 import click
 
 from eventdesk import __version__
-from eventdesk.cli.context import DeskContext, pass_desk
+from eventdesk.cli.context import ActorParam, DeskContext, pass_desk
 from eventdesk.cli.incident import incident
 from eventdesk.cli.output import emit_json, show_history, show_list, show_sla
 from eventdesk.cli.sla import calendar, sla
+from eventdesk.cli.tenancy import access, agent, route, team, tenant
 from eventdesk.clock import ManualClock
 from eventdesk.demo import MORNING, run_demo
 
@@ -29,7 +30,9 @@ from eventdesk.demo import MORNING, run_demo
     "--actor",
     envvar="EVENTDESK_ACTOR",
     default=None,
-    help="Who is acting, recorded on every event (default: your login name).",
+    type=ActorParam(),
+    help="Who is acting, recorded on every event: agent:NAME, user:NAME/TENANT, admin:NAME, "
+    "or a bare NAME, an administrator (default: your login name). Also EVENTDESK_ACTOR.",
 )
 @click.version_option(__version__, prog_name="eventdesk")
 @click.pass_context
@@ -120,6 +123,8 @@ def demo(ctx: DeskContext) -> None:
 cli.add_command(incident)
 cli.add_command(calendar)
 cli.add_command(sla)
+for group in (tenant, team, agent, route, access):
+    cli.add_command(group)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -24,19 +24,44 @@ def emit_json(value: Any) -> None:
 
 
 def _cell(value: Any) -> str:
-    if value is None or value == "":
+    if value is None or (isinstance(value, str | list | tuple | dict) and not value):
         return "—"
     if isinstance(value, bool):
         return "yes" if value else "no"
+    if isinstance(value, dict):
+        return ", ".join(f"{k}={_cell(v)}" for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return ", ".join(_cell(v) for v in value)
     return str(to_jsonable(value))
 
 
+def show_fields(title: str, fields: Sequence[tuple[str, Any]]) -> None:
+    """One record as a two-column table: field, value."""
+    table = Table(title=title, show_header=False, title_justify="left")
+    table.add_column("field", style="bold")
+    table.add_column("value")
+    for name, value in fields:
+        table.add_row(name.replace("_", " "), _cell(value))
+    console().print(table)
+
+
+def show_rows(title: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    """Records as a table, one row each."""
+    table = Table(title=title, title_justify="left")
+    for column in columns:
+        table.add_column(column)
+    for row in rows:
+        table.add_row(*(_cell(value) for value in row))
+    console().print(table)
+
+
 def one_line(view: IncidentView) -> str:
-    """``INC0000042 on_hold (awaiting_vendor) P2 · group/agent · summary``."""
+    """``INC0000042 on_hold (awaiting_vendor) P2 [for TENANT] · group/agent · summary``."""
     state = f"{view.state} ({view.hold_reason})" if view.hold_reason else view.state
     major = " MAJOR" if view.major else ""
+    tenant = f" for {view.tenant}" if view.tenant else ""
     owner = "/".join(x for x in (view.assignment_group, view.assignee) if x) or "unassigned"
-    return f"{view.number} {state} P{view.priority}{major} · {owner} · {view.summary}"
+    return f"{view.number} {state} P{view.priority}{major}{tenant} · {owner} · {view.summary}"
 
 
 def show_incident(view: IncidentView) -> None:
@@ -54,10 +79,12 @@ def show_incident(view: IncidentView) -> None:
         "subcategory",
         "configuration_item",
         "caller",
+        "tenant",
         "assignment_group",
         "assignee",
         "reassignment_count",
         "reopen_count",
+        "work_minutes",
         "resolution_code",
         "resolution_notes",
         "cancel_reason",
@@ -109,12 +136,17 @@ def _span(seconds: float) -> str:
 
 def show_list(page: Page[IncidentSummary]) -> None:
     table = Table(title=f"Incidents {_range(page)} of {page.total}", title_justify="left")
-    for column in ("number", "P", "state", "summary", "caller", "group", "assignee", "opened"):
+    # The tenant column only where tenancy is in use, so a single-company desk is not cluttered.
+    with_tenant = any(item.tenant for item in page.items)
+    columns = ["number", "P", "state", "summary", "caller", "group", "assignee", "opened"]
+    if with_tenant:
+        columns.insert(4, "tenant")
+    for column in columns:
         table.add_column(column)
     for item in page.items:
         state = f"{item.state} ({item.hold_reason})" if item.hold_reason else item.state
         priority = f"{item.priority}{' MAJOR' if item.major else ''}"
-        table.add_row(
+        cells = [
             item.number,
             priority,
             state,
@@ -123,7 +155,10 @@ def show_list(page: Page[IncidentSummary]) -> None:
             _cell(item.assignment_group),
             _cell(item.assignee),
             item.opened_at.strftime("%Y-%m-%d %H:%M"),
-        )
+        ]
+        if with_tenant:
+            cells.insert(4, _cell(item.tenant))
+        table.add_row(*cells)
     console().print(table)
 
 

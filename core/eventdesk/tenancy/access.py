@@ -7,11 +7,11 @@ is trusted with everything.
 
 >>> from eventdesk.tenancy.access import Actor
 >>> ana = Actor.agent("ana")
->>> ana, ana.kind
+>>> ana, ana.kind.value
 ('ana', 'agent')
 >>> Actor.tenant_user("carla@acme", "acme").tenant
 'acme'
->>> Actor.parse("user:carla@acme/acme").kind
+>>> Actor.parse("user:carla@acme/acme").kind.value
 'tenant_user'
 """
 
