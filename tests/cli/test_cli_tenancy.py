@@ -422,7 +422,7 @@ def test_an_agent_of_another_tenant_is_refused_in_one_line(eventdesk, directory)
         ("dmitri", "agent", "start", "INC0000001"),
         ("dmitri", "agent", "show", "INC0000001"),
         ("dmitri", "agent", "history", "INC0000001"),
-        ("dmitri", "agent", "show", "INC0000001"),
+        ("dmitri", "agent", "sla", "INC0000001"),
         ("dmitri", "agent", "list", None),
         ("x", "agent", "show", "INC0000001"),
     ]
@@ -563,3 +563,80 @@ def test_misuse_is_a_usage_error(eventdesk, directory, args):
     assert result.exit_code == 2, (result.stdout, result.stderr)
     assert "Error" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+# --- cost and advice ----------------------------------------------------------------------
+
+
+def test_cost_of_a_month_under_each_tenants_model(eventdesk, directory):
+    gateway = open_for(eventdesk, "globex", "Gateway down")["number"]
+    succeeded(eventdesk("route", "run"))
+    succeeded(eventdesk("incident", "work", gateway, "30", actor="agent:carla"))
+    succeeded(
+        eventdesk("incident", "escalate", gateway, "--group", "network-ops", actor="agent:carla")
+    )
+    succeeded(eventdesk("route", "run"))
+    succeeded(eventdesk("incident", "work", gateway, "90", actor="agent:nadia"))
+
+    globex = json_of(eventdesk("tenant", "cost", "globex", "--month", "2026-03", "--json"))
+    # Hybrid: carla is the one dedicated resource (no monthly fee set: 0), and the
+    # specialist's 1.5 h are billed at 60 an hour; carla's 0.5 h are her team's work.
+    assert globex == {
+        "tenant": "globex",
+        "month": "2026-03",
+        "model": "hybrid",
+        "incidents": 1,
+        "hours_dedicated": 0.5,
+        "hours_shared": 0.0,
+        "hours_specialist": 1.5,
+        "dedicated_resources": 1,
+        "fixed_fees": 0.0,
+        "hourly_charges": 90.0,
+        "total": 90.0,
+    }
+    acme = json_of(eventdesk("tenant", "cost", "acme", "--month", "2026-03", "--json"))
+    assert (acme["model"], acme["dedicated_resources"], acme["total"]) == ("dedicated", 1, 4200.0)
+    shown = succeeded(eventdesk("tenant", "cost", "globex", "--month", "2026-03")).stdout
+    assert "Cost of globex for 2026-03" in shown
+    assert "90.00" in shown
+    # Fail to price a month that is not a month.
+    assert "month" in failed_in_one_line(eventdesk("tenant", "cost", "globex", "--month", "March"))
+
+
+def test_advice_recommends_a_model_and_says_why(eventdesk, directory):
+    open_for(eventdesk, "initech", "Printer")
+    advice = json_of(eventdesk("tenant", "advise", "initech", "--months", "3", "--json"))
+    assert advice["recommended"] == "shared"
+    assert [m["month"] for m in advice["months"]] == ["2026-01", "2026-02", "2026-03"]
+    assert [o["model"] for o in advice["options"]] == ["dedicated", "shared", "hybrid"]
+    assert any("volume is low" in reason for reason in advice["reasons"])
+    shown = succeeded(eventdesk("tenant", "advise", "initech", "--months", "3")).stdout
+    assert "Recommended: shared" in shown
+
+
+def test_only_administrators_change_the_directory_or_read_its_costs(eventdesk, directory):
+    # Fail, as an agent, to add a tenant, to route, to read refusals or another tenant's cost.
+    for args in (
+        ("tenant", "add", "hooli", "--model", "shared", "--manager", "x"),
+        ("route", "run"),
+        ("access", "refusals"),
+        ("tenant", "cost", "acme", "--month", "2026-03"),
+    ):
+        assert "access denied" in failed_in_one_line(eventdesk(*args, actor="agent:dmitri"))
+    # Fail, as a tenant user, to read another tenant's coverage.
+    line = failed_in_one_line(eventdesk("tenant", "coverage", "acme", actor="user:carla/globex"))
+    assert "another tenant (acme)" in line
+    # An agent sets its own presence, not a colleague's.
+    succeeded(eventdesk("agent", "presence", "dmitri", "away", actor="agent:dmitri"))
+    assert "access denied" in failed_in_one_line(
+        eventdesk("agent", "presence", "bruno", "away", actor="agent:dmitri")
+    )
+    refused = json_of(eventdesk("access", "refusals", "--json"))
+    assert [(r["actor"], r["action"]) for r in refused] == [
+        ("dmitri", "register a tenant"),
+        ("dmitri", "run routing"),
+        ("dmitri", "read refusals"),
+        ("dmitri", "read the cost of"),
+        ("carla", "read coverage of"),
+        ("dmitri", "set the presence of"),
+    ]

@@ -171,7 +171,7 @@ def update_tenant(ctx: DeskContext, name: str, as_json: bool, **contract: Any) -
     """Change a tenant's model or contract (only what is given)."""
     changes = _given(**contract)
     if "category_groups" in changes:
-        groups = dict(ctx.desk.tenancy.tenant(name).category_groups)
+        groups = dict(ctx.desk.tenancy.tenant(name, actor=ctx.actor).category_groups)
         for category, group in changes["category_groups"]:
             groups[category.lower()] = group
         changes["category_groups"] = {k: v for k, v in groups.items() if v}
@@ -185,7 +185,7 @@ def update_tenant(ctx: DeskContext, name: str, as_json: bool, **contract: Any) -
 @pass_desk
 def show_tenant(ctx: DeskContext, name: str, as_json: bool) -> None:
     """One tenant: model, contract and teams."""
-    view = ctx.desk.tenancy.tenant(name)
+    view = ctx.desk.tenancy.tenant(name, actor=ctx.actor)
     if as_json:
         emit_json(view)
         return
@@ -203,7 +203,7 @@ def show_tenant(ctx: DeskContext, name: str, as_json: bool) -> None:
 @pass_desk
 def list_tenants(ctx: DeskContext, as_json: bool) -> None:
     """Every tenant, by name."""
-    views = ctx.desk.tenancy.tenants()
+    views = ctx.desk.tenancy.tenants(actor=ctx.actor)
     if as_json:
         emit_json(views)
         return
@@ -233,7 +233,7 @@ def list_tenants(ctx: DeskContext, as_json: bool) -> None:
 @pass_desk
 def coverage(ctx: DeskContext, name: str, at: datetime | None, as_json: bool) -> None:
     """Which teams and agents serve the tenant at an instant, and why."""
-    view = ctx.desk.tenancy.coverage(name, at=at)
+    view = ctx.desk.tenancy.coverage(name, at=at, actor=ctx.actor)
     if as_json:
         emit_json(view)
         return
@@ -242,6 +242,71 @@ def coverage(ctx: DeskContext, name: str, at: datetime | None, as_json: bool) ->
     click.echo(f"agents: {', '.join(view.agents) or '—'}")
     if view.next_shift is not None:
         click.echo(f"next shift: {to_jsonable(view.next_shift)}")
+
+
+@tenant.command(name="cost")
+@click.argument("name")
+@click.option("--month", required=True, metavar="YYYY-MM", help="The month, e.g. 2026-11.")
+@json_option
+@pass_desk
+def cost(ctx: DeskContext, name: str, month: str, as_json: bool) -> None:
+    """What the tenant's support cost in a month under its model."""
+    report = ctx.desk.tenancy.cost(name, month, actor=ctx.actor)
+    if as_json:
+        emit_json(report)
+        return
+    show_fields(
+        f"Cost of {report.tenant} for {report.month} ({report.model})",
+        [
+            ("incidents opened", report.incidents),
+            ("hours, dedicated team", f"{report.hours_dedicated:.2f}"),
+            ("hours, shared pool", f"{report.hours_shared:.2f}"),
+            ("hours, specialists", f"{report.hours_specialist:.2f}"),
+            ("dedicated resources", report.dedicated_resources),
+            ("fixed fees", f"{report.fixed_fees:.2f}"),
+            ("hourly charges", f"{report.hourly_charges:.2f}"),
+            ("total", f"{report.total:.2f}"),
+        ],
+    )
+
+
+@tenant.command(name="advise")
+@click.argument("name")
+@click.option(
+    "--months",
+    type=click.IntRange(1, 36),
+    default=6,
+    show_default=True,
+    help="How many months to look back over.",
+)
+@click.option("--until", metavar="YYYY-MM", help="The last month to look at (default: this one).")
+@json_option
+@pass_desk
+def advise(ctx: DeskContext, name: str, months: int, until: str | None, as_json: bool) -> None:
+    """Compare the last months under each service model and recommend one, saying why."""
+    advice = ctx.desk.tenancy.advise(name, months=months, until=until, actor=ctx.actor)
+    if as_json:
+        emit_json(advice)
+        return
+    show_rows(
+        f"Demand of {advice.tenant} ({advice.current_model} today)",
+        ("month", "incidents", "out of hours", "hours worked", "hours out of hours"),
+        [
+            (m.month, m.incidents, m.out_of_hours, f"{m.hours:.1f}", f"{m.hours_out_of_hours:.1f}")
+            for m in advice.months
+        ],
+    )
+    show_rows(
+        "Under each model",
+        ("model", "cost/month", "resources", "waiting for next shift", "how"),
+        [
+            (o.model, f"{o.monthly_cost:.2f}", o.resources, f"{o.waiting_share:.0%}", o.note)
+            for o in advice.options
+        ],
+    )
+    click.echo(f"Recommended: {advice.recommended}")
+    for reason in advice.reasons:
+        click.echo(f"- {reason}")
 
 
 # --- teams -------------------------------------------------------------------
@@ -343,7 +408,7 @@ def update_team(
 @pass_desk
 def show_team(ctx: DeskContext, name: str, as_json: bool) -> None:
     """One team: kind, tenant, calendar, supervisors and members."""
-    view = ctx.desk.tenancy.team(name)
+    view = ctx.desk.tenancy.team(name, actor=ctx.actor)
     if as_json:
         emit_json(view)
     else:
@@ -355,7 +420,7 @@ def show_team(ctx: DeskContext, name: str, as_json: bool) -> None:
 @pass_desk
 def list_teams(ctx: DeskContext, as_json: bool) -> None:
     """Every team, by name."""
-    views = ctx.desk.tenancy.teams()
+    views = ctx.desk.tenancy.teams(actor=ctx.actor)
     if as_json:
         emit_json(views)
         return
@@ -449,7 +514,7 @@ def presence(ctx: DeskContext, name: str, presence: str, as_json: bool) -> None:
 @pass_desk
 def show_agent(ctx: DeskContext, name: str, as_json: bool) -> None:
     """One agent: teams, skills, languages, presence, capacity and load."""
-    view = ctx.desk.tenancy.agent(name)
+    view = ctx.desk.tenancy.agent(name, actor=ctx.actor)
     if as_json:
         emit_json(view)
     else:
@@ -463,8 +528,10 @@ def show_agent(ctx: DeskContext, name: str, as_json: bool) -> None:
 def list_agents(ctx: DeskContext, team: str | None, as_json: bool) -> None:
     """Every agent, by name."""
     if team is not None:
-        ctx.desk.tenancy.team(team)  # an unknown team is an error, not an empty list
-    views = ctx.desk.tenancy.agents(team=team)
+        ctx.desk.tenancy.team(
+            team, actor=ctx.actor
+        )  # an unknown team is an error, not an empty list
+    views = ctx.desk.tenancy.agents(team=team, actor=ctx.actor)
     if as_json:
         emit_json(views)
         return
@@ -489,7 +556,7 @@ def route() -> None:
 @pass_desk
 def run_routing(ctx: DeskContext, at: datetime | None, as_json: bool) -> None:
     """One routing pass: each waiting item, routed or not, and why."""
-    decisions = ctx.desk.tenancy.route(now=at)
+    decisions = ctx.desk.tenancy.route(now=at, actor=ctx.actor)
     if as_json:
         emit_json(decisions)
         return
@@ -511,8 +578,10 @@ def run_routing(ctx: DeskContext, at: datetime | None, as_json: bool) -> None:
 def queue(ctx: DeskContext, tenant: str | None, at: datetime | None, as_json: bool) -> None:
     """The waiting items in routing order, with position and estimated wait."""
     if tenant is not None:
-        ctx.desk.tenancy.tenant(tenant)  # an unknown tenant is an error, not an empty queue
-    entries = ctx.desk.tenancy.queue(tenant=tenant, at=at)
+        ctx.desk.tenancy.tenant(
+            tenant, actor=ctx.actor
+        )  # an unknown tenant is an error, not an empty queue
+    entries = ctx.desk.tenancy.queue(tenant=tenant, at=at, actor=ctx.actor)
     if as_json:
         emit_json(entries)
         return
@@ -550,7 +619,7 @@ def access() -> None:
 @pass_desk
 def refusals(ctx: DeskContext, limit: int, as_json: bool) -> None:
     """The refused accesses, oldest first: who tried what, on which incident, and why not."""
-    found = ctx.desk.tenancy.refusals(limit=limit)
+    found = ctx.desk.tenancy.refusals(limit=limit, actor=ctx.actor)
     if as_json:
         emit_json(found)
         return

@@ -33,6 +33,7 @@ from eventdesk.tenancy.model import (
     Team,
     TeamKind,
     Tenant,
+    check_name,
     directory_id,
 )
 from eventdesk.tenancy.routing import (
@@ -403,6 +404,7 @@ class TenancyService:
         **contract: Any,
     ) -> TenantView:
         """Register a client company with its service model and contract."""
+        self.guard(actor, "register a tenant", tenant=name)
         self._check_contract(contract)
         tenant = Tenant.register(
             name,
@@ -417,6 +419,7 @@ class TenancyService:
 
     def update_tenant(self, name: str, *, actor: str = "system", **changes: Any) -> TenantView:
         """Change a tenant's model or contract."""
+        self.guard(actor, "update a tenant", tenant=name)
         self._check_contract(changes)
         tenant = self._load(Tenant, "tenant", name)
         if tenant.update(actor=actor, at=self._now(), **changes):
@@ -429,8 +432,10 @@ class TenancyService:
         if contract.get("sla_policy"):
             self.desk.sla.policy(contract["sla_policy"])
 
-    def tenant(self, name: str) -> TenantView:
+    def tenant(self, name: str, *, actor: str = "system") -> TenantView:
+        """A tenant and its contract (an agent serving it or its own users may read it)."""
         self.refresh()
+        self.guard(actor, "read tenant", tenant=name, agents=True, tenant_users=True)
         settings = self._tenants.get(name)
         if settings is None:
             raise UnknownNameError("tenant", name)
@@ -442,9 +447,16 @@ class TenancyService:
             **{k: settings[k] for k in attrs.fields_dict(TenantView) if k in settings},
         )
 
-    def tenants(self) -> list[TenantView]:
+    def tenants(self, *, actor: str = "system") -> list[TenantView]:
+        """Every tenant (administrators), or those an agent serves, or a user's own."""
         self.refresh()
-        return [self.tenant(name) for name in sorted(self._tenants)]
+        self.guard(actor, "list tenants", agents=True, tenant_users=True)
+        names = sorted(self._tenants)
+        if isinstance(actor, Actor) and actor.kind == ActorKind.AGENT:
+            names = [n for n in names if self.engine.serves(str(actor), n)]
+        elif isinstance(actor, Actor) and actor.kind == ActorKind.TENANT_USER:
+            names = [n for n in names if n == actor.tenant]
+        return [self.tenant(name) for name in names]
 
     def form_team(
         self,
@@ -458,6 +470,7 @@ class TenancyService:
         actor: str = "system",
     ) -> TeamView:
         """Form a team: ``dedicated`` (to one tenant), ``shared`` or ``specialist``."""
+        self.guard(actor, "form a team")
         if tenant:
             self.tenant(tenant)
         self.desk.sla.calendar(calendar)
@@ -482,6 +495,7 @@ class TenancyService:
         supervisors: Mapping[str, str] | None = None,
         actor: str = "system",
     ) -> TeamView:
+        self.guard(actor, "update a team")
         if calendar:
             self.desk.sla.calendar(calendar)
         team = self._load(Team, "team", name)
@@ -489,8 +503,9 @@ class TenancyService:
             self._update(team)
         return self.team(name)
 
-    def team(self, name: str) -> TeamView:
+    def team(self, name: str, *, actor: str = "system") -> TeamView:
         self.refresh()
+        self.guard(actor, "read team", agents=True)
         row = self._team_rows.get(name)
         if row is None:
             raise UnknownNameError("team", name)
@@ -506,8 +521,9 @@ class TenancyService:
             version=self._versions[("team", name)],
         )
 
-    def teams(self) -> list[TeamView]:
+    def teams(self, *, actor: str = "system") -> list[TeamView]:
         self.refresh()
+        self.guard(actor, "list teams", agents=True)
         return [self.team(name) for name in sorted(self._team_rows)]
 
     def register_agent(
@@ -522,6 +538,7 @@ class TenancyService:
         actor: str = "system",
     ) -> AgentView:
         """Register an agent in one or more teams (presence starts ``offline``)."""
+        self.guard(actor, "register an agent")
         teams = list(teams)
         for team in teams:
             self.team(team)
@@ -539,6 +556,8 @@ class TenancyService:
         return self.agent(agent.name)
 
     def update_agent(self, name: str, *, actor: str = "system", **changes: Any) -> AgentView:
+        """Change an agent's teams, skills, languages, location or capacity."""
+        self.guard(actor, "update an agent")
         for team in changes.get("teams") or ():
             self.team(team)
         agent = self._load(Agent, "agent", name)
@@ -547,14 +566,16 @@ class TenancyService:
         return self.agent(name)
 
     def set_presence(self, name: str, presence: str, *, actor: str = "system") -> AgentView:
-        """``available``, ``busy``, ``away`` or ``offline``."""
+        """``available``, ``busy``, ``away`` or ``offline`` (an agent may set its own)."""
+        self.guard(actor, "set the presence of", agent_itself=name)
         agent = self._load(Agent, "agent", name)
         if agent.set_presence(presence, actor=actor, at=self._now()):
             self._update(agent)
         return self.agent(name)
 
-    def agent(self, name: str) -> AgentView:
+    def agent(self, name: str, *, actor: str = "system") -> AgentView:
         self.refresh()
+        self.guard(actor, "read agent", agents=True)
         row = self._agent_rows.get(name)
         if row is None:
             raise UnknownNameError("agent", name)
@@ -572,8 +593,9 @@ class TenancyService:
             version=self._versions[("agent", name)],
         )
 
-    def agents(self, *, team: str | None = None) -> list[AgentView]:
+    def agents(self, *, team: str | None = None, actor: str = "system") -> list[AgentView]:
         self.refresh()
+        self.guard(actor, "list agents", agents=True)
         names = sorted(n for n, r in self._agent_rows.items() if team is None or team in r["teams"])
         return [self.agent(name) for name in names]
 
@@ -616,8 +638,11 @@ class TenancyService:
 
     # --- coverage ------------------------------------------------------------
 
-    def coverage(self, tenant: str, *, at: datetime | None = None) -> CoverageView:
+    def coverage(
+        self, tenant: str, *, at: datetime | None = None, actor: str = "system"
+    ) -> CoverageView:
         """Which teams and agents may serve the tenant at ``at`` (default: now), and why."""
+        self.guard(actor, "read coverage of", tenant=tenant, agents=True, tenant_users=True)
         settings = self._settings(tenant)
         moment = as_utc(at) if at is not None else self._now()
         found: Coverage = self.engine.coverage(tenant, moment)
@@ -643,10 +668,7 @@ class TenancyService:
         language: str | None = None,
     ) -> WorkItem:
         """A new work item for an incident (saved by the caller with the incident)."""
-        group = None
-        category_groups = self._settings(incident.tenant or "").get("category_groups", {})
-        if incident.category and incident.category.lower() in category_groups:
-            group = None  # category routing happens on escalation, not on intake
+        channel = check_name("channel", channel).lower()
         return WorkItem(
             kind="incident",
             ref=incident.number,
@@ -655,7 +677,7 @@ class TenancyService:
             priority=incident.priority,
             skill=skill.lower() if skill else None,
             language=language.lower() if language else None,
-            group=group,
+            group=None,  # category routing happens on escalation, not on intake
             actor=ROUTER,
             timestamp=self._now(),
         )
@@ -671,23 +693,22 @@ class TenancyService:
             return None
         return self._settings(tenant).get("category_groups", {}).get(category.lower())
 
-    def route(self, *, now: datetime | None = None) -> list[RoutingDecision]:
+    def route(self, *, now: datetime | None = None, actor: str = "system") -> list[RoutingDecision]:
         """One routing pass: give every waiting item an eligible agent, or say why not.
 
         Routed items are assigned (incident and work item saved together);
         an item that waits records its reason when the reason changes, and an
         overflow to the shared pool is recorded when it happens.
         """
+        self.guard(actor, "run routing")
         moment = as_utc(now) if now is not None else self._now()
         with self._lock:
             self.refresh()
-            reasons = {}
             decisions = self.engine.route(moment)
             changed: list[Any] = []
             results: list[RoutingDecision] = []
             for decision in decisions:
                 item = self.desk.repository.get(_uuid(decision.item))
-                reasons[decision.item] = decision.reason
                 if decision.overflow:
                     item.overflow(
                         reason=f"waited {_wait(moment - item.enqueued_at)} for the dedicated team",
@@ -736,8 +757,15 @@ class TenancyService:
     def _reset(self) -> None:
         self.__init__(self.desk)  # type: ignore[misc]
 
-    def queue(self, *, tenant: str | None = None, at: datetime | None = None) -> list[QueueEntry]:
-        """The waiting items in routing order, each with its position and estimated wait."""
+    def queue(
+        self, *, tenant: str | None = None, at: datetime | None = None, actor: str = "system"
+    ) -> list[QueueEntry]:
+        """The waiting items in routing order, each with its position and estimated wait.
+
+        An agent sees the items of tenants it serves; a tenant user its own tenant's.
+        """
+        self.guard(actor, "read the queue", tenant=tenant, agents=True, tenant_users=True)
+        visible = self._visible_tenants(actor)
         moment = as_utc(at) if at is not None else self._now()
         with self._lock:
             self.refresh()
@@ -756,7 +784,8 @@ class TenancyService:
                     group=item.group,
                 )
                 for item in self.engine.order()
-                if tenant is None or item.tenant == tenant
+                if (tenant is None or item.tenant == tenant)
+                and (visible is None or item.tenant in visible)
             ]
         return entries
 
@@ -819,21 +848,63 @@ class TenancyService:
             return
         number = incident.number if incident is not None else None
         target_tenant = incident.tenant if incident is not None else tenant
-        record = AccessRefused(
-            actor=str(actor),
-            actor_kind=actor.kind.value if isinstance(actor, Actor) else "system",
-            actor_tenant=actor.tenant if isinstance(actor, Actor) else None,
-            action=action,
-            incident=number,
-            tenant=target_tenant,
-            reason=reason,
-            timestamp=self._now(),
-        )
-        self.desk.save(record)
-        raise AccessDeniedError(actor, action, number, reason)
+        self._refuse(actor, action, number, target_tenant, reason)
 
-    def refusals(self, *, limit: int = 100) -> list[Refusal]:
-        """The most recent refused accesses, newest last."""
+    def guard(
+        self,
+        actor: str,
+        action: str,
+        *,
+        tenant: str | None = None,
+        agents: bool = False,
+        tenant_users: bool = False,
+        agent_itself: str | None = None,
+    ) -> None:
+        """Directory and routing access: administrators always; agents and tenant users
+        only where allowed (``tenant``: only for a tenant they serve or belong to)."""
+        if not isinstance(actor, Actor) or actor.kind == ActorKind.ADMINISTRATOR:
+            return
+        reason: str | None
+        if actor.kind == ActorKind.AGENT:
+            if agent_itself is not None and str(actor) == agent_itself:
+                return
+            if not agents:
+                reason = "only an administrator may do this"
+            elif str(actor) not in self.engine.agents:
+                reason = "not a registered agent"
+            elif tenant is not None and not self.engine.serves(str(actor), tenant):
+                reason = f"{actor}'s teams do not serve tenant {tenant}"
+            else:
+                return
+        else:
+            if not tenant_users:
+                reason = "only an administrator may do this"
+            elif tenant is not None and tenant != actor.tenant:
+                reason = f"another tenant ({tenant})"
+            else:
+                return
+        self._refuse(actor, action, None, tenant, reason)
+
+    def _refuse(
+        self, actor: str, action: str, incident: str | None, tenant: str | None, reason: str
+    ) -> None:
+        self.desk.save(
+            AccessRefused(
+                actor=str(actor),
+                actor_kind=actor.kind.value if isinstance(actor, Actor) else "system",
+                actor_tenant=actor.tenant if isinstance(actor, Actor) else None,
+                action=action,
+                incident=incident,
+                tenant=tenant,
+                reason=reason,
+                timestamp=self._now(),
+            )
+        )
+        raise AccessDeniedError(actor, action, incident, reason)
+
+    def refusals(self, *, limit: int = 100, actor: str = "system") -> list[Refusal]:
+        """The most recent refused accesses, newest last (administrators only)."""
+        self.guard(actor, "read refusals")
         topic = get_topic(AccessRefused.Recorded)
         found: list[Refusal] = []
         start = 1
@@ -857,12 +928,28 @@ class TenancyService:
             start = page[-1].id + 1
         return found[-limit:]
 
-    def cost(self, tenant: str, month: str | date) -> CostReport:
+    def _visible_tenants(self, actor: str) -> set[str] | None:
+        if not isinstance(actor, Actor) or actor.kind == ActorKind.ADMINISTRATOR:
+            return None
+        if actor.kind == ActorKind.TENANT_USER:
+            return {actor.tenant or ""}
+        return {t for t in self._tenants if self.engine.serves(str(actor), t)}
+
+    def cost(self, tenant: str, month: str | date, *, actor: str = "system") -> CostReport:
         """The tenant's cost for a month (``2026-11``) under its model."""
+        self.guard(actor, "read the cost of", tenant=tenant, tenant_users=True)
         return cost(self.desk, tenant, month)
 
-    def advise(self, tenant: str, *, months: int = 6, until: str | date | None = None) -> Advice:
+    def advise(
+        self,
+        tenant: str,
+        *,
+        months: int = 6,
+        until: str | date | None = None,
+        actor: str = "system",
+    ) -> Advice:
         """Compare the last months under each model and recommend one, saying why."""
+        self.guard(actor, "read advice for", tenant=tenant, tenant_users=True)
         return advise(self.desk, tenant, months=months, until=until)
 
     def has_any(self) -> bool:
