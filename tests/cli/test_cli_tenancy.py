@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -640,3 +641,14 @@ def test_only_administrators_change_the_directory_or_read_its_costs(eventdesk, d
         ("carla", "read coverage of"),
         ("dmitri", "set the presence of"),
     ]
+
+
+def test_the_routing_worker_routes_as_work_arrives(eventdesk, directory):
+    number = open_for(eventdesk, "initech", "Disk full")["number"]
+    result = succeeded(eventdesk("route", "work", "--interval", "0.1", "--passes", "2"))
+    routed = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [(r["incident"], r["team"]) for r in routed] == [(number, "pool")]
+    # Fail to run the worker as an agent.
+    assert "access denied" in failed_in_one_line(
+        eventdesk("route", "work", "--passes", "1", actor="agent:dmitri")
+    )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import json
 import re
 from datetime import datetime
 from typing import Any
@@ -568,6 +570,28 @@ def run_routing(ctx: DeskContext, at: datetime | None, as_json: bool) -> None:
             click.echo(f"{d.incident} {d.tenant} waits{overflow}: {d.reason}")
     routed = sum(1 for d in decisions if d.agent is not None)
     click.echo(f"{routed} routed, {len(decisions) - routed} waiting.")
+
+
+@route.command(name="work")
+@click.option(
+    "--interval",
+    type=click.FloatRange(0.1),
+    default=5.0,
+    show_default=True,
+    help="Seconds between passes.",
+)
+@click.option("--passes", type=click.IntRange(1), help="Stop after this many passes.")
+@pass_desk
+def work(ctx: DeskContext, interval: float, passes: int | None) -> None:
+    """The routing worker: a pass every few seconds until interrupted (Ctrl-C); prints each
+    routed item as a JSON line."""
+    ctx.desk.tenancy.guard(ctx.actor, "run routing")
+    with contextlib.suppress(KeyboardInterrupt):
+        ctx.desk.tenancy.run(
+            interval=interval,
+            passes=passes,
+            on_decision=lambda d: click.echo(json.dumps(d.to_dict())),
+        )
 
 
 @route.command(name="queue")

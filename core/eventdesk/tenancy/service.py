@@ -9,7 +9,7 @@ checks every actor's access, and prices a tenant's month under its model.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -22,7 +22,7 @@ from eventdesk.clock import as_utc
 from eventdesk.domain.definition import CALENDAR, Definition, definition_id
 from eventdesk.domain.incident import Incident
 from eventdesk.domain.priority import PriorityMatrix
-from eventdesk.errors import EventDeskError, InvalidValueError
+from eventdesk.errors import ConcurrencyConflictError, EventDeskError, InvalidValueError
 from eventdesk.projections.incidents import Scope
 from eventdesk.tenancy.access import TENANT_USER_COMMANDS, AccessDeniedError, Actor, ActorKind
 from eventdesk.tenancy.cost import Advice, CostReport, advise, cost
@@ -61,6 +61,7 @@ _EVENT_TYPES: tuple[type, ...] = (
     Agent.Updated,
     Agent.PresenceChanged,
     WorkItem.Queued,
+    WorkItem.Waiting,
     WorkItem.Routed,
     WorkItem.Overflowed,
     WorkItem.Requeued,
@@ -212,6 +213,8 @@ class TenancyService:
         self._team_rows: dict[str, dict[str, Any]] = {}
         self._agent_rows: dict[str, dict[str, Any]] = {}
         self._items_by_ref: dict[str, str] = {}
+        self._refs: dict[str, str] = {}  # work item id -> incident number
+        self._waiting_reasons: dict[str, str] = {}
         self._topics = [get_topic(t) for t in _EVENT_TYPES]
 
     # --- keeping up with the event log --------------------------------------
@@ -284,6 +287,7 @@ class TenancyService:
         elif isinstance(event, WorkItem.Queued):
             item_id = str(event.originator_id)
             self._items_by_ref[event.ref] = item_id
+            self._refs[item_id] = event.ref
             engine.enqueue(
                 WorkItemInfo(
                     id=item_id,
@@ -296,7 +300,10 @@ class TenancyService:
                     group=event.group,
                 )
             )
+        elif isinstance(event, WorkItem.Waiting):
+            self._waiting_reasons[str(event.originator_id)] = event.reason
         elif isinstance(event, WorkItem.Routed):
+            self._waiting_reasons.pop(str(event.originator_id), None)
             engine.assign(str(event.originator_id), event.agent, event.team, event.timestamp)
         elif isinstance(event, WorkItem.Overflowed):
             engine.mark_overflowed(str(event.originator_id))
@@ -389,8 +396,6 @@ class TenancyService:
         try:
             self.desk.save(aggregate)
         except IntegrityError:
-            from eventdesk.errors import ConcurrencyConflictError
-
             raise ConcurrencyConflictError(aggregate.name, None, None) from None
         self.refresh()
 
@@ -696,22 +701,40 @@ class TenancyService:
     def route(self, *, now: datetime | None = None, actor: str = "system") -> list[RoutingDecision]:
         """One routing pass: give every waiting item an eligible agent, or say why not.
 
-        Routed items are assigned (incident and work item saved together);
-        an item that waits records its reason when the reason changes, and an
-        overflow to the shared pool is recorded when it happens.
+        Routed items are assigned (incident and work item saved together, one
+        commit for the pass); an item that waits records its reason when the
+        reason changes, and an overflow to the shared pool is recorded when it
+        happens. If another router or a person changed an item meanwhile, the
+        pass starts again from the event log.
         """
         self.guard(actor, "run routing")
         moment = as_utc(now) if now is not None else self._now()
-        with self._lock:
-            self.refresh()
-            decisions = self.engine.route(moment)
-            changed: list[Any] = []
-            results: list[RoutingDecision] = []
-            for decision in decisions:
+        for _attempt in range(5):
+            with self._lock:
+                try:
+                    return self._route_once(moment)
+                except IntegrityError:
+                    self._clear()
+        raise ConcurrencyConflictError("a routing pass", None, None)
+
+    def _route_once(self, moment: datetime) -> list[RoutingDecision]:
+        self.refresh()
+        changed: list[Any] = []
+        results: list[RoutingDecision] = []
+        for decision in self.engine.route(moment):
+            item_info = self.engine.active.get(decision.item) or self.engine.waiting[decision.item]
+            ref = self._refs[decision.item]
+            unchanged = (
+                decision.agent is None
+                and not decision.overflow
+                and self._waiting_reasons.get(decision.item) == decision.reason
+            )
+            if not unchanged:
                 item = self.desk.repository.get(_uuid(decision.item))
                 if decision.overflow:
+                    waited = _wait(moment - item.enqueued_at)
                     item.overflow(
-                        reason=f"waited {_wait(moment - item.enqueued_at)} for the dedicated team",
+                        reason=f"waited {waited} for the dedicated team",
                         actor=ROUTER,
                         timestamp=moment,
                     )
@@ -723,7 +746,7 @@ class TenancyService:
                         actor=ROUTER,
                         timestamp=moment,
                     )
-                    incident = self.desk._get(item.ref)
+                    incident = self.desk._get(ref)
                     if incident.is_open:
                         incident.assign(decision.team, decision.agent, actor=ROUTER, at=moment)
                         changed.append(incident)
@@ -731,31 +754,55 @@ class TenancyService:
                     item.wait(reason=decision.reason, actor=ROUTER, timestamp=moment)
                 if item.pending_events:
                     changed.append(item)
-                results.append(
-                    RoutingDecision(
-                        incident=item.ref,
-                        tenant=item.tenant,
-                        agent=decision.agent,
-                        team=decision.team,
-                        reason=decision.reason,
-                        overflowed=item.overflowed,
-                    )
+            results.append(
+                RoutingDecision(
+                    incident=ref,
+                    tenant=item_info.tenant,
+                    agent=decision.agent,
+                    team=decision.team,
+                    reason=decision.reason,
+                    overflowed=item_info.overflowed,
                 )
-            if changed:
-                try:
-                    self.desk.save(*changed)
-                except IntegrityError:
-                    # Another router or a person got there first: start again from the log.
-                    self._reset()
-                    raise
-            self._position_after_save()
-            return results
-
-    def _position_after_save(self) -> None:
+            )
+        if changed:
+            self.desk.save(*changed)
         self.refresh()
+        return results
 
-    def _reset(self) -> None:
-        self.__init__(self.desk)  # type: ignore[misc]
+    def run(
+        self,
+        *,
+        interval: float = 5.0,
+        stop: threading.Event | None = None,
+        on_decision: Callable[[RoutingDecision], None] | None = None,
+        passes: int | None = None,
+    ) -> int:
+        """A routing worker: a pass every ``interval`` seconds until ``stop`` is set
+        (or ``passes`` were run); ``on_decision`` hears of every item routed.
+        Returns the number of passes run."""
+        stop = stop or threading.Event()
+        count = 0
+        while not stop.is_set():
+            for decision in self.route():
+                if decision.agent is not None and on_decision is not None:
+                    on_decision(decision)
+            count += 1
+            if passes is not None and count >= passes:
+                break
+            stop.wait(interval)
+        return count
+
+    def _clear(self) -> None:
+        """Forget everything; the next refresh reads the whole event log again."""
+        self.engine = RoutingEngine()
+        self._position = 0
+        self._tenants.clear()
+        self._versions.clear()
+        self._team_rows.clear()
+        self._agent_rows.clear()
+        self._items_by_ref.clear()
+        self._refs.clear()
+        self._waiting_reasons.clear()
 
     def queue(
         self, *, tenant: str | None = None, at: datetime | None = None, actor: str = "system"
@@ -770,7 +817,7 @@ class TenancyService:
         with self._lock:
             self.refresh()
             estimates = self.engine.estimates(moment)
-            refs = {v: k for k, v in self._items_by_ref.items()}
+            refs = self._refs
             entries = [
                 QueueEntry(
                     incident=refs[item.id],
