@@ -36,7 +36,8 @@ class Morning:
             self.clock.set(moment)
         # The SLA timer worker, as it would run in the background.
         for raised in self.desk.sla.tick(moment):
-            escalated = f"; {raised.escalated_to} brought in" if raised.escalated_to else ""
+            who = f" {raised.supervisor}" if raised.supervisor else ""
+            escalated = f"; {raised.escalated_to}{who} brought in" if raised.escalated_to else ""
             self.say(
                 f"{raised.due_at:%H:%M} {raised.incident} SLA {raised.metric} "
                 f"{'breached' if raised.moment == 'breach' else raised.moment + ' warning'}"

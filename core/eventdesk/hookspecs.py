@@ -11,8 +11,14 @@ hookimpl = pluggy.HookimplMarker("eventdesk")
 
 
 @hookspec
-def hierarchical_escalation(desk: Any, incident: Any, level: str, reason: str) -> None:
-    """An incident was escalated to a management level (shift_manager, team_manager, director)."""
+def hierarchical_escalation(
+    desk: Any, incident: Any, level: str, reason: str, supervisor: str | None
+) -> None:
+    """An incident was escalated to a management level (shift_manager, team_manager, director).
+
+    ``supervisor`` names who holds that level in the incident's assignment group,
+    when the team names one (``None`` otherwise).
+    """
 
 
 @hookspec

@@ -283,6 +283,7 @@ def test_sla_tick_raises_each_moment_once(story_db: str) -> None:
             "moment": "75%",
             "due_at": "2026-03-02T09:11:15Z",
             "escalated_to": "shift_manager",
+            "supervisor": None,
         },
         {
             "incident": "INC0000001",
@@ -290,6 +291,7 @@ def test_sla_tick_raises_each_moment_once(story_db: str) -> None:
             "moment": "90%",
             "due_at": "2026-03-02T09:13:30Z",
             "escalated_to": "team_manager",
+            "supervisor": None,
         },
     ]
     assert run_json("sla", "tick", "--now", "2026-03-02T09:14:00Z", db=story_db) == []

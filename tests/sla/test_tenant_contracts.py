@@ -100,3 +100,28 @@ def test_a_contract_naming_an_unknown_policy_or_calendar_is_refused(desk: Servic
     with pytest.raises(UnknownDefinitionError):
         desk.tenancy.register_tenant("x", model="shared", service_manager="y", calendar="nope")
     assert desk.tenancy.tenants() == []
+
+
+def test_a_hierarchical_escalation_names_the_supervisor_of_the_incidents_team(
+    desk: ServiceDesk, clock: ManualClock
+) -> None:
+    with_tenants(desk)
+    desk.tenancy.form_team(
+        "globex-desk",
+        kind="dedicated",
+        tenant="globex",
+        supervisors={"shift_manager": "lea", "team_manager": "sofia"},
+    )
+    clock.set(EVENING)
+    number = desk.open_incident("Tills down", impact=1, urgency=1, tenant="globex").number
+    desk.assign(number, "globex-desk")
+    house = desk.open_incident("Tills down", impact=1, urgency=1).number
+
+    # P1: response within 15 minutes; the 75 % warning brings in the shift manager.
+    raised = desk.sla.tick(EVENING + timedelta(minutes=12))
+    assert sorted((r.incident, r.escalated_to, r.supervisor) for r in raised) == [
+        (number, "shift_manager", "lea"),
+        (house, "shift_manager", None),  # no team, nobody named
+    ]
+    escalated = [e for e in desk.history(number) if e.type == "Escalated"]
+    assert escalated[-1].data["supervisor"] == "lea"

@@ -214,7 +214,8 @@ def tick(ctx: DeskContext, now: datetime | None, as_json: bool) -> None:
         emit_json(raised)
         return
     for item in raised:
-        escalated = f", escalated to {item.escalated_to}" if item.escalated_to else ""
+        who = f" ({item.supervisor})" if item.supervisor else ""
+        escalated = f", escalated to {item.escalated_to}{who}" if item.escalated_to else ""
         click.echo(
             f"{item.incident} {item.metric} {item.moment} (due {_iso(item.due_at)}){escalated}"
         )

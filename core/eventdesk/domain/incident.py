@@ -517,12 +517,26 @@ class Incident(Aggregate):
     def _sla_breached(self, metric: str, due_at: datetime, actor: str, timestamp: datetime) -> None:
         self.sla_raised = (*self.sla_raised, f"{metric}:breach")
 
-    def escalate_hierarchically(self, level: str, reason: str, *, actor: str, at: datetime) -> None:
-        """Bring in a management level (shift manager, team manager, director)."""
+    def escalate_hierarchically(
+        self, level: str, reason: str, *, actor: str, at: datetime, supervisor: str | None = None
+    ) -> None:
+        """Bring in a management level (shift manager, team manager, director), and the
+        person who holds it in the incident's team when the team names one."""
         self._escalated(
-            level=level, reason=_text("reason", reason, required=True), actor=actor, timestamp=at
+            level=level,
+            reason=_text("reason", reason, required=True),
+            actor=actor,
+            timestamp=at,
+            supervisor=supervisor,
         )
 
     @event("Escalated")
-    def _escalated(self, level: str, reason: str, actor: str, timestamp: datetime) -> None:
+    def _escalated(
+        self,
+        level: str,
+        reason: str,
+        actor: str,
+        timestamp: datetime,
+        supervisor: str | None = None,  # absent from events stored before teams existed
+    ) -> None:
         self.escalation_level = level

@@ -50,6 +50,7 @@ class RaisedMoment:
     moment: str  # "75%", "90%", "breach"
     due_at: datetime
     escalated_to: str | None
+    supervisor: str | None = None  # who holds that level in the incident's team, if named
 
     def to_dict(self) -> dict[str, Any]:
         return to_jsonable(self)
@@ -332,11 +333,19 @@ class SlaService:
                 level = None
                 if incident.is_open:
                     level = policy.major_level if incident.major else policy.escalation.get(moment)
+                supervisor = None
                 if level is not None:
+                    supervisor = self.desk.tenancy.supervisor(incident.assignment_group, level)
                     incident.escalate_hierarchically(
-                        level, f"{clock.metric} {moment}", actor=SLA_ACTOR, at=now
+                        level,
+                        f"{clock.metric} {moment}",
+                        actor=SLA_ACTOR,
+                        at=now,
+                        supervisor=supervisor,
                     )
-                raised.append(RaisedMoment(incident.number, clock.metric, moment, due_at, level))
+                raised.append(
+                    RaisedMoment(incident.number, clock.metric, moment, due_at, level, supervisor)
+                )
         pending = list(incident.pending_events)
         whole = fold_events([*events, *pending], policy, calendars)
         timers = [t for c in whole.clocks.values() if (t := c.next_timer()) is not None]
@@ -376,6 +385,7 @@ class SlaService:
                 incident=view,
                 level=item.escalated_to,
                 reason=f"{item.metric} {item.moment}",
+                supervisor=item.supervisor,
             )
 
     def run(
