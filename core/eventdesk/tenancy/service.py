@@ -311,11 +311,23 @@ class TenancyService:
             item_id = str(event.originator_id)
             item = engine.active.get(item_id) or engine.waiting.get(item_id)
             engine.release(item_id, event.timestamp)
-            if item is not None:
-                item.agent = item.team = None
-                item.group, item.priority = event.group, event.priority
-                item.enqueued_at, item.overflowed = event.timestamp, False
-                engine.enqueue(item)
+            if item is None:  # released with its incident (resolved), now reopened
+                stored = self.desk.repository.get(
+                    event.originator_id, version=event.originator_version
+                )
+                item = WorkItemInfo(
+                    id=item_id,
+                    tenant=stored.tenant,
+                    channel=stored.channel,
+                    priority=stored.priority,
+                    enqueued_at=stored.enqueued_at,
+                    skill=stored.skill,
+                    language=stored.language,
+                )
+            item.agent = item.team = None
+            item.group, item.priority = event.group, event.priority
+            item.enqueued_at, item.overflowed = event.timestamp, False
+            engine.enqueue(item)
         elif isinstance(event, WorkItem.Released):
             engine.release(str(event.originator_id), event.timestamp)
         elif isinstance(event, Definition.Defined | Definition.Revised):
@@ -998,6 +1010,14 @@ class TenancyService:
         """Compare the last months under each model and recommend one, saying why."""
         self.guard(actor, "read advice for", tenant=tenant, tenant_users=True)
         return advise(self.desk, tenant, months=months, until=until)
+
+    def supervisor(self, team: str | None, level: str) -> str | None:
+        """Who holds a management level (``shift_manager``...) in a team, if it names one."""
+        if team is None:
+            return None
+        self.refresh()
+        row = self._team_rows.get(team)
+        return row["supervisors"].get(level) if row else None
 
     def has_any(self) -> bool:
         """Whether any tenant or team is registered (tenancy is in use)."""
