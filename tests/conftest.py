@@ -1,4 +1,4 @@
-"""Fixtures shared by every test: a clock, and a desk on each of the three stores.
+"""Fixtures shared by every test: a clock, and desks on each of the three stores.
 
 PostgreSQL tests need a server (``EVENTDESK_TEST_POSTGRES``, default
 ``postgresql://127.0.0.1:5432/test``). Without one they are skipped with the
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -20,6 +20,10 @@ from eventdesk.storage import StoreConfig
 PG_URL = os.environ.get("EVENTDESK_TEST_POSTGRES", "postgresql://127.0.0.1:5432/test")
 STORES = ("memory", "sqlite", "postgres")
 MONDAY_MORNING = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+NOT_SHARED = (
+    "an in-memory store belongs to the one ServiceDesk that made it: "
+    "a second desk cannot open the same events"
+)
 
 
 def _postgres_problem() -> str | None:
@@ -91,3 +95,19 @@ def desk(db: str, clock: ManualClock) -> Iterator[ServiceDesk]:
     service_desk = ServiceDesk(db=db, clock=clock)
     yield service_desk
     service_desk.close()
+
+
+@pytest.fixture
+def another_desk(store: str, db: str, clock: ManualClock) -> Iterator[Callable[[], ServiceDesk]]:
+    """Open more ServiceDesks on the same database as ``desk`` (SQLite and PostgreSQL)."""
+    if store == "memory":
+        pytest.skip(NOT_SHARED)
+    opened: list[ServiceDesk] = []
+
+    def open_desk() -> ServiceDesk:
+        opened.append(ServiceDesk(db=db, clock=clock))
+        return opened[-1]
+
+    yield open_desk
+    for service_desk in opened:
+        service_desk.close()

@@ -281,7 +281,13 @@ class ServiceDesk(Application):
         at = self.clock.now()
         incident.resolve(code, notes, actor=actor, at=at)
         children = [self._get(number) for number in incident.child_numbers]
-        open_children = [child for child in children if child.is_open]
+        # Children go with the parent, except those the actor may not change (another
+        # tenant's, linked by someone who serves both): they stay open for their own desk.
+        open_children = [
+            child
+            for child in children
+            if child.is_open and self.tenancy.refusal_reason(actor, "resolve", child, None) is None
+        ]
         prefix = f"Resolved with parent {incident.number}."
         child_notes = f"{prefix} {notes}".strip()
         if len(child_notes) > NOTES_MAX:
@@ -369,7 +375,10 @@ class ServiceDesk(Application):
         actor: str = SYSTEM_ACTOR,
         expected_version: int | None = None,
     ) -> IncidentView:
-        """Add a public comment, or an internal work note with ``internal=True``."""
+        """Add a public comment, or an internal work note with ``internal=True``
+        (which a tenant user may not add: it could never read it)."""
+        if internal:
+            self.tenancy.check(actor, "add a work note to", self._get(ref))
         return self._change(
             ref,
             "comment",

@@ -2,16 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import datetime
 
 import pytest
 from eventdesk import ManualClock, ServiceDesk
-
-NOT_SHARED = (
-    "an in-memory store belongs to the one ServiceDesk that made it: "
-    "a second desk cannot open the same events"
-)
 
 
 class InterleavingClock:
@@ -41,19 +36,3 @@ def interleaving(desk: ServiceDesk, clock: ManualClock) -> InterleavingClock:
     interleaving_clock = InterleavingClock(clock)
     desk.clock = interleaving_clock
     return interleaving_clock
-
-
-@pytest.fixture
-def another_desk(store: str, db: str, clock: ManualClock) -> Iterator[Callable[[], ServiceDesk]]:
-    """Open more ServiceDesks on the same database as ``desk`` (SQLite and PostgreSQL)."""
-    if store == "memory":
-        pytest.skip(NOT_SHARED)
-    opened: list[ServiceDesk] = []
-
-    def open_desk() -> ServiceDesk:
-        opened.append(ServiceDesk(db=db, clock=clock))
-        return opened[-1]
-
-    yield open_desk
-    for service_desk in opened:
-        service_desk.close()

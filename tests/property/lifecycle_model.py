@@ -73,7 +73,9 @@ class Model:
         new_group = group if group is not None else self.assignment_group
         if (new_group, assignee) == (self.assignment_group, self.assignee):
             return None  # nothing changes, nothing is recorded
-        if self.assignment_group is not None or self.assignee is not None:
+        # A hop counts: another group, or one agent to another; picking up does not.
+        picked_up = self.assignee is None and new_group == self.assignment_group
+        if (self.assignment_group is not None or self.assignee is not None) and not picked_up:
             self.reassignment_count += 1
         self.assignment_group, self.assignee = new_group, assignee
         self.version += 1

@@ -13,17 +13,22 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections import OrderedDict, defaultdict
-from collections.abc import Iterable
+from bisect import bisect_left, insort
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from datetime import datetime, timedelta
+from operator import itemgetter
 
 import attrs
 
 from eventdesk.calendars.model import BusinessCalendar
+from eventdesk.clock import as_utc
 from eventdesk.tenancy.model import Presence, ServiceModel, TeamKind
 
 # Typical minutes an agent spends on one item, per channel, until handle times are measured.
 DEFAULT_HANDLE_MINUTES: dict[str, float] = {"voice": 6, "chat": 12, "email": 30, "other": 20}
+# The capacity that a channel without a capacity of its own (web form, portal, SMS) draws on.
+OTHER = "other"
 
 
 @attrs.define
@@ -46,7 +51,11 @@ class TeamInfo:
     supervisors: dict[str, str] = attrs.field(factory=dict)
     members: set[str] = attrs.field(factory=set)
     # channel -> agents of this team that could take one more item, longest idle first
-    ready: dict[str, OrderedDict[str, None]] = attrs.field(factory=lambda: defaultdict(OrderedDict))
+    ready: dict[str, ReadyLine] = attrs.field(factory=lambda: defaultdict(ReadyLine))
+    # the calendar's last answer, and how long it holds: (calendar, from, until, on shift)
+    shift: tuple[BusinessCalendar, datetime, datetime, bool] | None = attrs.field(
+        default=None, eq=False, repr=False
+    )
 
 
 @attrs.define
@@ -60,8 +69,66 @@ class AgentInfo:
     idle_since: datetime | None = None
     load: dict[str, int] = attrs.field(factory=lambda: defaultdict(int))
 
+    def line(self, channel: str) -> str:
+        """The capacity an item of this channel takes: its own, or else the agent's "other"."""
+        return channel if channel in self.capacity else OTHER
+
     def free(self, channel: str) -> int:
-        return self.capacity.get(channel, self.capacity.get("other", 0)) - self.load[channel]
+        line = self.line(channel)
+        return self.capacity.get(line, 0) - self.load[line]
+
+
+class ReadyLine:
+    """The agents of one team who could take one more item on one channel, longest
+    idle first (the name breaks a tie): iterating gives their names in that order.
+
+    Kept as a sorted list, so that an agent takes its place by binary search,
+    whether it goes last (just given work) or before others (its work released,
+    it keeps its turn), without walking past those it follows. It also counts its
+    agents' sets of channels, to tell at once whether anybody in the line lacks a
+    capacity of its own for a channel (and so takes it as "other").
+    """
+
+    __slots__ = ("_channel_sets", "_keys", "_placed")
+
+    def __init__(self) -> None:
+        self._keys: list[tuple[datetime, str]] = []  # (idle since, name), sorted
+        self._placed: dict[str, tuple[tuple[datetime, str], frozenset[str]]] = {}
+        self._channel_sets: dict[frozenset[str], int] = {}
+
+    def add(self, agent: AgentInfo) -> None:
+        self.discard(agent.name)
+        key, channels = _idle_key(agent), frozenset(agent.capacity)
+        insort(self._keys, key)
+        self._placed[agent.name] = (key, channels)
+        self._channel_sets[channels] = self._channel_sets.get(channels, 0) + 1
+
+    def discard(self, name: str) -> None:
+        placed = self._placed.pop(name, None)
+        if placed is None:
+            return
+        key, channels = placed
+        del self._keys[bisect_left(self._keys, key)]
+        if self._channel_sets[channels] == 1:
+            del self._channel_sets[channels]
+        else:
+            self._channel_sets[channels] -= 1
+
+    def lacks(self, channel: str) -> bool:
+        """Whether somebody in the line has no capacity of its own for ``channel``."""
+        return any(channel not in channels for channels in self._channel_sets)
+
+    def __iter__(self) -> Iterator[str]:
+        return map(_NAME, self._keys)
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._placed
+
+
+_NAME = itemgetter(1)
 
 
 @attrs.define
@@ -77,6 +144,7 @@ class WorkItemInfo:
     overflowed: bool = False
     agent: str | None = None
     team: str | None = None
+    arrival: int = 0  # order of arrival in the queue: first come, first served among equals
 
 
 @attrs.frozen
@@ -110,6 +178,7 @@ class RoutingEngine:
         self.active: dict[str, WorkItemInfo] = {}
         self.served: dict[str, int] = defaultdict(int)  # items routed per tenant (fair turns)
         self.handle_minutes: dict[str, float] = dict(DEFAULT_HANDLE_MINUTES)
+        self.arrivals = 0
 
     # --- directory -----------------------------------------------------------
 
@@ -156,21 +225,25 @@ class RoutingEngine:
             info = self.teams.get(team)
             if info is not None:
                 for ready in info.ready.values():
-                    ready.pop(agent.name, None)
+                    ready.discard(agent.name)
 
     def _ready(self, agent: AgentInfo) -> None:
-        """Put the agent, on every channel it has room on, at the end of its teams' lines."""
+        """Put the agent, on every channel it has room on, in its teams' lines."""
         if agent.presence != Presence.AVAILABLE:
             return
         for team in agent.teams:
             info = self._team(team)
             for channel in agent.capacity:
                 if agent.free(channel) > 0:
-                    info.ready[channel][agent.name] = None
+                    # Usually at the end; but one who gets room back (its work released)
+                    # goes before those given work since.
+                    info.ready[channel].add(agent)
 
     # --- work ----------------------------------------------------------------
 
     def enqueue(self, item: WorkItemInfo) -> None:
+        self.arrivals += 1
+        item.arrival = self.arrivals
         self.waiting[item.id] = item
 
     def assign(self, item_id: str, agent_name: str, team: str | None, at: datetime) -> None:
@@ -185,7 +258,7 @@ class RoutingEngine:
         self.served[item.tenant] += 1
         if agent is not None:
             self._unready(agent)
-            agent.load[item.channel] += 1
+            agent.load[agent.line(item.channel)] += 1
             agent.idle_since = at  # longest idle: the last one to have been given work goes last
             self._ready(agent)
 
@@ -196,7 +269,8 @@ class RoutingEngine:
 
     def _release_load(self, agent: AgentInfo, channel: str, at: datetime) -> None:
         self._unready(agent)
-        agent.load[channel] = max(0, agent.load[channel] - 1)
+        line = agent.line(channel)
+        agent.load[line] = max(0, agent.load[line] - 1)
         self._ready(agent)
 
     def mark_overflowed(self, item_id: str) -> None:
@@ -221,18 +295,20 @@ class RoutingEngine:
             if t.kind == TeamKind.DEDICATED and t.tenant == tenant.name
         ]
         pool = [t for t in self.teams.values() if t.kind == TeamKind.SHARED]
-        own_open = [t.name for t in own if t.calendar.is_open(at)]
-        pool_open = [t.name for t in pool if t.calendar.is_open(at)]
+        own_open = [t.name for t in own if self._on_shift(t, at)]
+        pool_open = [t.name for t in pool if self._on_shift(t, at)]
         if tenant.model == ServiceModel.DEDICATED:
             if own_open:
                 return Coverage(tuple(own_open), "the dedicated team is on shift")
             return Coverage(
-                (), "out of hours: waits for the dedicated team's next shift", _next_shift(own, at)
+                (),
+                "out of hours: waits for the dedicated team's next shift",
+                self._next_shift(own, at),
             )
         if tenant.model == ServiceModel.SHARED:
             if pool_open:
                 return Coverage(tuple(pool_open), "the shared pool serves this tenant")
-            return Coverage((), "the shared pool is off shift", _next_shift(pool, at))
+            return Coverage((), "the shared pool is off shift", self._next_shift(pool, at))
         # hybrid
         if own_open and overflowed and pool_open:
             return Coverage(
@@ -242,19 +318,43 @@ class RoutingEngine:
             return Coverage(tuple(own_open), "business hours: the dedicated team")
         if pool_open:
             return Coverage(tuple(pool_open), "out of the dedicated team's hours: the shared pool")
-        return Coverage((), "no team on shift", _next_shift(own + pool, at))
+        return Coverage((), "no team on shift", self._next_shift(own + pool, at))
 
     def item_coverage(self, item: WorkItemInfo, at: datetime) -> Coverage:
         if item.group is not None:
             team = self.teams.get(item.group)
             if team is None:
                 return Coverage((), f"specialist group {item.group} does not exist")
-            if team.calendar.is_open(at):
+            if self._on_shift(team, at):
                 return Coverage((team.name,), f"escalated to specialist group {team.name}")
             return Coverage(
-                (), f"specialist group {team.name} is off shift", _next_shift([team], at)
+                (), f"specialist group {team.name} is off shift", self._next_shift([team], at)
             )
         return self.coverage(item.tenant, at, overflowed=item.overflowed)
+
+    def _shift(self, team: TeamInfo, at: datetime) -> tuple[bool, datetime]:
+        """Whether the team is on shift at ``at``, and when its next shift begins (``at``
+        itself if on shift): its calendar's ``is_open`` and ``next_opening``.
+
+        Reading a calendar costs tens of microseconds, and the answer holds until the
+        shift ends or the next one begins: it is kept until then, so that a routing
+        pass reads each team's calendar once, not once per item."""
+        at = as_utc(at)
+        known = team.shift
+        if known is None or known[0] is not team.calendar or not known[1] <= at < known[2]:
+            # What is_open and next_opening read: the first open interval that ends after
+            # ``at`` (starting at ``at`` if ``at`` is inside it).
+            opens, closes = next(team.calendar._open_intervals(at))
+            on_shift = opens <= at
+            known = team.shift = (team.calendar, at, closes if on_shift else opens, on_shift)
+        return (True, at) if known[3] else (False, known[2])
+
+    def _on_shift(self, team: TeamInfo, at: datetime) -> bool:
+        return self._shift(team, at)[0]
+
+    def _next_shift(self, teams: list[TeamInfo], at: datetime) -> datetime | None:
+        openings = [self._shift(t, at)[1] for t in teams]
+        return min(openings) if openings else None
 
     def serves(self, agent_name: str, tenant_name: str) -> bool:
         """Whether the agent's teams serve the tenant at all (at any hour)."""
@@ -278,18 +378,23 @@ class RoutingEngine:
         """The longest-idle eligible agent of these teams, and the team it serves from."""
         best: tuple[AgentInfo, str] | None = None
         for team_name in teams:
-            ready = self.teams[team_name].ready.get(item.channel)
-            if not ready:
-                continue
-            for name in ready:
-                agent = self.agents[name]
-                if item.skill is not None and item.skill not in agent.skills:
-                    continue
-                if item.language is not None and item.language not in agent.languages:
-                    continue
-                if best is None or _idle_key(agent) < _idle_key(best[0]):
-                    best = (agent, team_name)
-                break  # later agents of this team have been idle for less time
+            lines = self.teams[team_name].ready
+            # Agents with a capacity of their own for the channel, then those who take it as other.
+            for line in dict.fromkeys((item.channel, OTHER)):
+                waiting = lines.get(line)
+                if not waiting or (line != item.channel and not waiting.lacks(item.channel)):
+                    continue  # nobody here, or all have a capacity of their own for it
+                for name in waiting:
+                    agent = self.agents[name]
+                    if agent.line(item.channel) != line:
+                        continue
+                    if item.skill is not None and item.skill not in agent.skills:
+                        continue
+                    if item.language is not None and item.language not in agent.languages:
+                        continue
+                    if best is None or _idle_key(agent) < _idle_key(best[0]):
+                        best = (agent, team_name)
+                    break  # later agents of this line have been idle for less time
         return best
 
     def decide(self, item: WorkItemInfo, at: datetime) -> Decision:
@@ -334,15 +439,18 @@ class RoutingEngine:
         by_tenant: dict[str, list[WorkItemInfo]] = defaultdict(list)
         for item in self.waiting.values():
             by_tenant[item.tenant].append(item)
-        heap: list[tuple[int, float, datetime, str, int]] = []
+        heap: list[tuple[int, float, datetime, int, str, int]] = []
         for tenant, items in by_tenant.items():
-            items.sort(key=lambda i: (i.priority, i.enqueued_at, i.id))
-            heap.append((items[0].priority, self._turns(tenant), items[0].enqueued_at, tenant, 0))
+            items.sort(key=lambda i: (i.priority, i.enqueued_at, i.arrival))
+            first = items[0]
+            heap.append(
+                (first.priority, self._turns(tenant), first.enqueued_at, first.arrival, tenant, 0)
+            )
         heapq.heapify(heap)
         served = dict(self.served)
         ordered: list[WorkItemInfo] = []
         while heap:
-            _, _, _, tenant, index = heapq.heappop(heap)
+            *_, tenant, index = heapq.heappop(heap)
             items = by_tenant[tenant]
             ordered.append(items[index])
             served[tenant] = served.get(tenant, 0) + 1
@@ -351,7 +459,14 @@ class RoutingEngine:
                 weight = self.tenants[tenant].weight if tenant in self.tenants else 1
                 heapq.heappush(
                     heap,
-                    (nxt.priority, served[tenant] / weight, nxt.enqueued_at, tenant, index + 1),
+                    (
+                        nxt.priority,
+                        served[tenant] / weight,
+                        nxt.enqueued_at,
+                        nxt.arrival,
+                        tenant,
+                        index + 1,
+                    ),
                 )
         return ordered
 
@@ -368,27 +483,38 @@ class RoutingEngine:
         estimated wait."""
         ahead: dict[tuple[str, ...], int] = defaultdict(int)
         result: dict[str, tuple[int, timedelta]] = {}
+        # (teams, channel) -> (places, free places): the same for every item of those teams
+        # and that channel, so counted once for them, not once per item.
+        places: dict[tuple[tuple[str, ...], str], tuple[int, int]] = {}
         for item in self.order():
             coverage = self.item_coverage(item, at)
             teams = coverage.teams or tuple(sorted(self._teams_for_next_shift(item)))
             ahead[teams] += 1
             position = ahead[teams]
-            servers = sum(
-                self.agents[a].capacity.get(item.channel, 0)
-                for t in teams
-                if t in self.teams
-                for a in self.teams[t].members
-                if self.agents[a].presence != Presence.OFFLINE
-            )
-            handle = self.handle_minutes.get(item.channel, self.handle_minutes["other"])
-            rounds = math.ceil(position / servers) if servers else position
-            wait = timedelta(
-                minutes=handle
-                * (
-                    rounds
-                    - (1 if servers and position <= servers and self.best_agent(item, teams) else 0)
+            counted = places.get((teams, item.channel))
+            if counted is None:
+                names = sorted({a for t in teams if t in self.teams for a in self.teams[t].members})
+                present = [
+                    self.agents[a] for a in names if self.agents[a].presence != Presence.OFFLINE
+                ]
+                counted = places[(teams, item.channel)] = (
+                    sum(a.capacity.get(a.line(item.channel), 0) for a in present),
+                    sum(
+                        max(0, a.free(item.channel))
+                        for a in present
+                        if a.presence == Presence.AVAILABLE
+                    ),
                 )
-            )
+            servers, free = counted
+            handle = self.handle_minutes.get(item.channel, self.handle_minutes[OTHER])
+            # The first items take the free places now; each later round waits for one handle.
+            if position <= free:
+                rounds = 0
+            elif servers:
+                rounds = math.ceil((position - free) / servers)
+            else:
+                rounds = position
+            wait = timedelta(minutes=handle * rounds)
             if not coverage.teams and coverage.next_shift is not None:
                 wait += coverage.next_shift - at
             result[item.id] = (position, wait)
@@ -410,11 +536,6 @@ class RoutingEngine:
 
 def _idle_key(agent: AgentInfo) -> tuple[datetime, str]:
     return (agent.idle_since or datetime.min.replace(tzinfo=None), agent.name)  # type: ignore[return-value]
-
-
-def _next_shift(teams: list[TeamInfo], at: datetime) -> datetime | None:
-    openings = [t.calendar.next_opening(at) for t in teams]
-    return min(openings) if openings else None
 
 
 def _minutes(delta: timedelta) -> str:
