@@ -29,6 +29,7 @@ from eventdesk.projections.work_log import WorkLog
 from eventdesk.sla.service import SlaService
 from eventdesk.storage import StoreConfig
 from eventdesk.tenancy.access import Actor, ActorKind
+from eventdesk.tenancy.model import TeamKind
 from eventdesk.tenancy.service import TenancyService, UnknownNameError
 from eventdesk.views import Comment, HistoryEntry, IncidentSummary, IncidentView, Page
 
@@ -503,8 +504,14 @@ class ServiceDesk(Application):
                     f"a group, or a category with a group in the tenant's map "
                     f"(category: {incident.category or 'none'})",
                 )
-            if self.tenancy.team_kind_of(target) is None and self.tenancy.has_any():
-                raise UnknownNameError("team", target)
+            if self.tenancy.has_any():  # with teams, only a specialist group takes it
+                kind = self.tenancy.team_kind_of(target)
+                if kind is None:
+                    raise UnknownNameError("team", target)
+                if kind != TeamKind.SPECIALIST:
+                    raise InvalidValueError(
+                        "specialist group", target, f"a specialist group, not a {kind} team"
+                    )
             why = reason or (
                 f"by hand to {target}" if group else f"category {incident.category} → {target}"
             )

@@ -176,7 +176,9 @@ class RoutingEngine:
         self.agents: dict[str, AgentInfo] = {}
         self.waiting: dict[str, WorkItemInfo] = {}
         self.active: dict[str, WorkItemInfo] = {}
-        self.served: dict[str, int] = defaultdict(int)  # items routed per tenant (fair turns)
+        # Pool turns per tenant (items the shared pool was given), for fair turns.
+        self.served: dict[str, float] = defaultdict(float)
+        self._waiting_per_tenant: dict[str, int] = defaultdict(int)
         self.handle_minutes: dict[str, float] = dict(DEFAULT_HANDLE_MINUTES)
         self.arrivals = 0
 
@@ -244,10 +246,37 @@ class RoutingEngine:
     def enqueue(self, item: WorkItemInfo) -> None:
         self.arrivals += 1
         item.arrival = self.arrivals
+        if not self._waiting_per_tenant[item.tenant]:
+            self._no_banked_turns(item.tenant)
         self.waiting[item.id] = item
+        self._waiting_per_tenant[item.tenant] += 1
+
+    def _no_banked_turns(self, tenant: str) -> None:
+        """A tenant that was quiet does not bank turns: it joins the pool's rotation
+        level with the tenants already waiting, not ahead of them all."""
+        waiting = [
+            t
+            for t, count in self._waiting_per_tenant.items()
+            if count and t != tenant and self._uses_pool(t)
+        ]
+        if waiting:
+            level = min(self._turns(t) for t in waiting)
+            weight = self.tenants[tenant].weight if tenant in self.tenants else 1
+            self.served[tenant] = max(self.served[tenant], level * weight)
+
+    def _uses_pool(self, tenant: str) -> bool:
+        info = self.tenants.get(tenant)
+        return info is not None and info.model != ServiceModel.DEDICATED
+
+    def _unwait(self, item: WorkItemInfo) -> None:
+        self._waiting_per_tenant[item.tenant] -= 1
 
     def assign(self, item_id: str, agent_name: str, team: str | None, at: datetime) -> None:
-        item = self.waiting.pop(item_id, None) or self.active.get(item_id)
+        item = self.waiting.pop(item_id, None)
+        if item is not None:
+            self._unwait(item)
+        else:
+            item = self.active.get(item_id)
         if item is None:
             return
         agent = self.agents.get(agent_name)
@@ -255,7 +284,9 @@ class RoutingEngine:
             self._release_load(self.agents[item.agent], item.channel, at)
         item.agent, item.team = agent_name, team
         self.active[item_id] = item
-        self.served[item.tenant] += 1
+        pool = self.teams.get(team or "")
+        if pool is not None and pool.kind == TeamKind.SHARED:
+            self.served[item.tenant] += 1  # a turn of the shared pool
         if agent is not None:
             self._unready(agent)
             agent.load[agent.line(item.channel)] += 1
@@ -263,7 +294,11 @@ class RoutingEngine:
             self._ready(agent)
 
     def release(self, item_id: str, at: datetime) -> None:
-        item = self.active.pop(item_id, None) or self.waiting.pop(item_id, None)
+        item = self.active.pop(item_id, None)
+        if item is None:
+            item = self.waiting.pop(item_id, None)
+            if item is not None:
+                self._unwait(item)
         if item is not None and item.agent in self.agents:
             self._release_load(self.agents[item.agent], item.channel, at)
 
@@ -408,7 +443,12 @@ class RoutingEngine:
             and item.group is None
             and at - item.enqueued_at >= tenant.overflow_wait
         ):
-            item.overflowed = overflow = True
+            coverage = self.item_coverage(item, at)
+            # Overflow is from the dedicated team on shift; off shift the pool serves anyway.
+            if coverage.teams and all(
+                self.teams[t].kind == TeamKind.DEDICATED for t in coverage.teams
+            ):
+                item.overflowed = overflow = True
         coverage = self.item_coverage(item, at)
         if not coverage.teams:
             when = (
