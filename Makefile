@@ -24,6 +24,7 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) bench/run.py $(BENCH_ARGS)
+	$(PY) bench/routing.py $(ROUTING_ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
