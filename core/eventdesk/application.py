@@ -178,6 +178,10 @@ class ServiceDesk(Application):
         if tenant is not None and not self.tenancy.has_tenant(tenant):
             raise UnknownNameError("tenant", tenant)
         self.tenancy.check(actor, "open", tenant=tenant)
+        if assignment_group or assignee:
+            # Assigning on opening is assigning: a tenant user may not; the team must serve.
+            self.tenancy.check(actor, "assign", tenant=tenant)
+            self.tenancy.check_assignment(tenant, assignment_group, assignee, actor=actor)
         impact = check_level("impact", impact)
         urgency = check_level("urgency", urgency)
         matrix = self.tenancy.priority_matrix(tenant) or self.priority_matrix
@@ -358,14 +362,24 @@ class ServiceDesk(Application):
         actor: str = SYSTEM_ACTOR,
         expected_version: int | None = None,
     ) -> IncidentView:
-        """Assign to a group and/or an agent (a change after the first counts as reassignment)."""
-        return self._change(
-            ref,
-            "assign",
-            actor,
-            lambda i, at: i.assign(group, assignee, actor=actor, at=at),
-            expected_version,
-        )
+        """Assign to a group and/or an agent (a hop after the first counts as reassignment).
+
+        An incident of a tenant goes only to a team that serves the tenant (its
+        dedicated team; the pool, unless the tenant is dedicated; a specialist
+        group) and to an agent who serves it or belongs to that group.
+        """
+
+        def assign(incident: Incident, at: datetime) -> None:
+            self.tenancy.check_assignment(
+                incident.tenant,
+                group,
+                assignee,
+                current_group=incident.assignment_group,
+                actor=actor,
+            )
+            incident.assign(group, assignee, actor=actor, at=at)
+
+        return self._change(ref, "assign", actor, assign, expected_version)
 
     def comment(
         self,
@@ -548,7 +562,10 @@ class ServiceDesk(Application):
             return []
         item = self.tenancy.work_item(incident.number)
         if item is None:
-            return []
+            if action != "escalate" or not incident.is_open:
+                return []
+            # Opened already assigned (no work item yet): the specialists' queue takes it now.
+            item = self.tenancy.queue_for(incident)
         if not incident.is_open:
             if not item.released:
                 item.release(reason=f"incident {incident.state.value}", actor=actor, timestamp=at)
@@ -568,6 +585,14 @@ class ServiceDesk(Application):
                 actor=actor,
                 timestamp=at,
             )
+            if incident.assignee:  # back to its owner, not to whoever is idle
+                item.route(
+                    agent=incident.assignee,
+                    team=incident.assignment_group,
+                    reason="reopened: back to the agent who had it",
+                    actor=actor,
+                    timestamp=at,
+                )
         elif action == "assign" and incident.assignee and incident.assignee != item.agent:
             item.route(
                 agent=incident.assignee,
@@ -576,6 +601,20 @@ class ServiceDesk(Application):
                 actor=actor,
                 timestamp=at,
             )
+        elif action == "assign" and incident.assignee is None:
+            # Handed to a group without an agent: the group's agents are routed it.
+            kind = self.tenancy.team_kind_of(incident.assignment_group)
+            group = incident.assignment_group if kind == TeamKind.SPECIALIST else None
+            if item.agent is not None or item.group != group:  # routed, or waiting elsewhere
+                item.requeue(
+                    group=group,
+                    priority=incident.priority,
+                    reason=f"assigned to group {incident.assignment_group} by {actor}",
+                    actor=actor,
+                    timestamp=at,
+                )
+        elif action == "reprioritise" and item.priority != incident.priority:
+            item.reprioritise(priority=incident.priority, actor=actor, timestamp=at)
         return [item] if item.pending_events else []
 
     def _load(
@@ -711,8 +750,9 @@ class ServiceDesk(Application):
             scope=self.tenancy.scope(actor),
         )
 
-    def rebuild_projections(self) -> int:
+    def rebuild_projections(self, *, actor: str = SYSTEM_ACTOR) -> int:
         """Rebuild every read model from the events; returns the events applied."""
+        self.tenancy.guard(actor, "rebuild the read models")
         return self.projector.rebuild()
 
     def catch_up(self) -> int:

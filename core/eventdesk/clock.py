@@ -10,6 +10,8 @@ import threading
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
+from eventdesk.errors import InvalidValueError
+
 
 class Clock(Protocol):
     """Something that tells the time, always as an aware UTC datetime."""
@@ -54,6 +56,14 @@ class ManualClock:
 
 def as_utc(moment: datetime) -> datetime:
     """Return ``moment`` in UTC; a naive datetime is refused, never guessed."""
+    if not isinstance(moment, datetime):
+        raise NaiveTimeError("time", moment, "a datetime with a time zone (UTC)")
     if moment.tzinfo is None or moment.utcoffset() is None:
-        raise ValueError(f"naive datetime {moment.isoformat()} has no time zone; use UTC")
+        raise NaiveTimeError(
+            "time", moment.isoformat(), "a time zone: a naive datetime is never guessed; use UTC"
+        )
     return moment.astimezone(UTC)
+
+
+class NaiveTimeError(InvalidValueError, ValueError):
+    """A time without a time zone (or not a time at all)."""

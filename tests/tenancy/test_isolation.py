@@ -7,19 +7,27 @@ A refused access raises AccessDeniedError, changes nothing and is recorded.
 
 The table ACCESSES names every public ServiceDesk method that touches an
 incident, and a test fails when a new one appears that the table does not
-cover, so the isolation test cannot silently go stale.
+cover, so the isolation test cannot silently go stale. The table GUARDED does
+the same for every other public method that takes an ``actor``, of the desk,
+of ``desk.tenancy`` and of ``desk.sla``: which kinds of actor it refuses.
 """
 
 from __future__ import annotations
 
 import inspect
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import attrs
 import pytest
-from eventdesk import ServiceDesk
+from eventdesk import InvalidValueError, ServiceDesk
+from eventdesk.calendars.model import BusinessCalendar
+from eventdesk.sla.policy import default_policy
+from eventdesk.sla.service import SlaService
 from eventdesk.tenancy import AccessDeniedError, Actor
+from eventdesk.tenancy.service import TenancyService
 from eventdesk.tenancy.work import AccessRefused
 from eventsourcing.utils import get_topic
 
@@ -143,7 +151,6 @@ NOT_INCIDENT_ACCESS = {
     "resolve_id": "turns a number into an id, without reading anything",
     "view_of": "turns an aggregate the engine already holds into a view",
     "catch_up": "brings the read models up to date",
-    "rebuild_projections": "rebuilds the read models",
 }
 
 
@@ -196,15 +203,20 @@ def assert_refused(desk: ServiceDesk, name: str, target: Target, actor: str) -> 
     assert refusal.reason
 
 
-def test_the_table_covers_every_public_method_of_the_desk():
-    public = {
+def public_methods(cls: type) -> set[str]:
+    return {
         name
-        for name, member in vars(ServiceDesk).items()
+        for name, member in vars(cls).items()
         if not name.startswith("_") and inspect.isfunction(member)
     }
+
+
+def test_the_table_covers_every_public_method_of_the_desk():
+    public = public_methods(ServiceDesk)
+    guarded = {name for service, name in GUARDED if service == "desk"}
     # Fail to cover a new public method: say whether it touches incidents, and how.
-    assert public - set(ACCESSES) - set(NOT_INCIDENT_ACCESS) == set()
-    assert set(ACCESSES) | set(NOT_INCIDENT_ACCESS) <= public  # nothing stale either
+    assert public - set(ACCESSES) - set(NOT_INCIDENT_ACCESS) - guarded == set()
+    assert set(ACCESSES) | set(NOT_INCIDENT_ACCESS) | guarded <= public  # nothing stale either
     for name in ACCESSES:
         assert "actor" in inspect.signature(getattr(ServiceDesk, name)).parameters, name
     for name in NOT_INCIDENT_ACCESS:
@@ -255,7 +267,11 @@ def test_an_agent_may_work_an_incident_assigned_to_it_or_escalated_to_its_team(d
     with pytest.raises(AccessDeniedError):
         desk.start(escalated, actor=Actor.agent("ned"))
 
-    desk.assign(by_hand, "pool", "cy", actor=Actor.agent("ana"))
+    # Fail, as an agent, to hand a dedicated tenant's incident to the pool...
+    with pytest.raises(InvalidValueError):
+        desk.assign(by_hand, "pool", "cy", actor=Actor.agent("ana"))
+    # ...which an administrator may do, as an exception.
+    desk.assign(by_hand, "pool", "cy", actor=Actor.administrator("root"))
     desk.escalate(escalated, "net-ops", actor=Actor.agent("ana"))
 
     assert desk.start(by_hand, actor=Actor.agent("cy")).state == "in_progress"
@@ -467,3 +483,344 @@ def test_a_tenant_user_may_not_add_internal_work_notes(directory):
         desk.tenancy.refusals()[-1].reason == "a tenant user may not add a work note to incidents"
     )
     assert desk.comment(number, "Any news?", actor=user).comments[-1].public
+
+
+# --- the directory, routing, SLA definitions and read models ---------------------
+
+ACTORS: dict[str, str] = {
+    "ana": Actor.agent("ana"),  # acme's dedicated team
+    "cy": Actor.agent("cy"),  # the shared pool
+    "dee": Actor.agent("dee"),  # the shared pool: cy's colleague
+    "ned": Actor.agent("ned"),  # the network specialists
+    "mallory": Actor.agent("mallory"),  # no registered agent
+    "carla": Actor.tenant_user("carla@acme", "acme"),
+    "gina": Actor.tenant_user("gina@globex", "globex"),
+    "root": Actor.administrator("root"),
+    "system": "system",
+}
+AGENTS = frozenset({"ana", "cy", "dee", "ned", "mallory"})
+TENANT_USERS = frozenset({"carla", "gina"})
+NOT_ADMINISTRATORS = AGENTS | TENANT_USERS
+NOT_OF_ACME = frozenset({"cy", "dee", "ned", "mallory", "gina"})  # neither serve nor belong
+NEW = object()  # the refusal names the tenant the call would have created
+
+
+@dataclass(frozen=True)
+class Scene:
+    """The directory, acme's incident waiting in the queue with its response target
+    breached (a routing pass or a timer pass would change something), and a name
+    that nothing has yet."""
+
+    desk: ServiceDesk
+    incident: str
+    new: str
+
+    def renamed(self) -> Scene:
+        """The same scene, with another name that nothing has yet."""
+        return Scene(self.desk, self.incident, f"new-{next(_FRESH)}")
+
+
+@dataclass(frozen=True)
+class Guarded:
+    action: str  # as recorded in a refusal
+    call: Callable[[Scene, str], Any]
+    refused: frozenset[str]  # the ACTORS refused; the others may
+    tenant: str | object | None = None  # the tenant the refusal names
+    about_the_incident: bool = False
+
+
+def admins_only(action: str, call: Callable[[Scene, str], Any], **more: Any) -> Guarded:
+    return Guarded(action, call, NOT_ADMINISTRATORS, **more)
+
+
+GUARDED: dict[tuple[str, str], Guarded] = {
+    ("desk", "rebuild_projections"): admins_only(
+        "rebuild the read models", lambda s, a: s.desk.rebuild_projections(actor=a)
+    ),
+    # desk.tenancy: the directory is the administrators'
+    ("tenancy", "register_tenant"): admins_only(
+        "register a tenant",
+        lambda s, a: s.desk.tenancy.register_tenant(
+            s.new, model="shared", service_manager="tom", actor=a
+        ),
+        tenant=NEW,
+    ),
+    ("tenancy", "update_tenant"): admins_only(
+        "update a tenant",
+        lambda s, a: s.desk.tenancy.update_tenant("acme", hourly_rate=80, actor=a),
+        tenant="acme",
+    ),
+    ("tenancy", "form_team"): admins_only(
+        "form a team", lambda s, a: s.desk.tenancy.form_team(s.new, kind="shared", actor=a)
+    ),
+    ("tenancy", "update_team"): admins_only(
+        "update a team",
+        lambda s, a: s.desk.tenancy.update_team("pool", supervisors={"director": "dora"}, actor=a),
+    ),
+    ("tenancy", "register_agent"): admins_only(
+        "register an agent",
+        lambda s, a: s.desk.tenancy.register_agent(s.new, teams=["pool"], actor=a),
+    ),
+    ("tenancy", "update_agent"): admins_only(
+        "update an agent", lambda s, a: s.desk.tenancy.update_agent("cy", skills=["sap"], actor=a)
+    ),
+    ("tenancy", "route"): admins_only("run routing", lambda s, a: s.desk.tenancy.route(actor=a)),
+    ("tenancy", "refusals"): admins_only(
+        "read refusals", lambda s, a: s.desk.tenancy.refusals(actor=a)
+    ),
+    # An agent sets its own presence, not a colleague's.
+    ("tenancy", "set_presence"): Guarded(
+        "set the presence of",
+        lambda s, a: s.desk.tenancy.set_presence("cy", "away", actor=a),
+        NOT_ADMINISTRATORS - {"cy"},
+    ),
+    # Any registered agent reads the directory; tenant users do not.
+    ("tenancy", "team"): Guarded(
+        "read team",
+        lambda s, a: s.desk.tenancy.team("pool", actor=a),
+        TENANT_USERS | {"mallory"},
+    ),
+    ("tenancy", "teams"): Guarded(
+        "list teams", lambda s, a: s.desk.tenancy.teams(actor=a), TENANT_USERS | {"mallory"}
+    ),
+    ("tenancy", "agent"): Guarded(
+        "read agent",
+        lambda s, a: s.desk.tenancy.agent("cy", actor=a),
+        TENANT_USERS | {"mallory"},
+    ),
+    ("tenancy", "agents"): Guarded(
+        "list agents", lambda s, a: s.desk.tenancy.agents(actor=a), TENANT_USERS | {"mallory"}
+    ),
+    # Each sees the tenants it serves or belongs to.
+    ("tenancy", "tenants"): Guarded(
+        "list tenants", lambda s, a: s.desk.tenancy.tenants(actor=a), frozenset({"mallory"})
+    ),
+    ("tenancy", "tenant"): Guarded(
+        "read tenant", lambda s, a: s.desk.tenancy.tenant("acme", actor=a), NOT_OF_ACME, "acme"
+    ),
+    ("tenancy", "coverage"): Guarded(
+        "read coverage of",
+        lambda s, a: s.desk.tenancy.coverage("acme", actor=a),
+        NOT_OF_ACME,
+        "acme",
+    ),
+    ("tenancy", "queue"): Guarded(
+        "read the queue",
+        lambda s, a: s.desk.tenancy.queue(tenant="acme", actor=a),
+        NOT_OF_ACME,
+        "acme",
+    ),
+    # What a tenant pays is for the tenant and the administrators, not for agents.
+    ("tenancy", "cost"): Guarded(
+        "read the cost of",
+        lambda s, a: s.desk.tenancy.cost("acme", "2026-03", actor=a),
+        AGENTS | {"gina"},
+        "acme",
+    ),
+    ("tenancy", "advise"): Guarded(
+        "read advice for",
+        lambda s, a: s.desk.tenancy.advise("acme", months=1, actor=a),
+        AGENTS | {"gina"},
+        "acme",
+    ),
+    # desk.sla: definitions, timer passes and what-ifs span every tenant.
+    ("sla", "import_calendar"): admins_only(
+        "import a calendar",
+        lambda s, a: s.desk.sla.import_calendar(
+            BusinessCalendar.weekdays(s.new, "Europe/Paris", "07:00", "19:00"), actor=a
+        ),
+    ),
+    ("sla", "import_policy"): admins_only(
+        "import an SLA policy",
+        lambda s, a: s.desk.sla.import_policy(attrs.evolve(default_policy(), name=s.new), actor=a),
+    ),
+    ("sla", "use_policy"): admins_only(
+        "choose the desk's SLA policy", lambda s, a: s.desk.sla.use_policy("default", actor=a)
+    ),
+    ("sla", "tick"): admins_only("run SLA timers", lambda s, a: s.desk.sla.tick(actor=a)),
+    ("sla", "attainment"): admins_only(
+        "replay SLA attainment",
+        lambda s, a: s.desk.sla.attainment(s.desk.sla.policy(), actor=a),
+    ),
+    ("sla", "status"): Guarded(
+        "sla",
+        lambda s, a: s.desk.sla.status(s.incident, actor=a),
+        NOT_OF_ACME,
+        "acme",
+        about_the_incident=True,
+    ),
+}
+
+# Public methods that take an actor but are the access checks themselves.
+ACCESS_MACHINERY = {
+    ("tenancy", "guard"): "refuses (and records) directory and routing access",
+    ("tenancy", "check"): "refuses (and records) access to an incident",
+    ("tenancy", "refusal_reason"): "says why an access would be refused",
+    ("tenancy", "scope"): "what an actor may see of the incident list",
+    ("tenancy", "team_of"): "the team an agent works an incident for (for billing)",
+    ("tenancy", "check_assignment"): "refuses an agent's assignment to whom does not serve",
+}
+# Public methods that take no actor: the embedding system's, and why.
+NO_ACTOR = {
+    ("tenancy", "refresh"): "applies the tenancy events stored since",
+    ("tenancy", "run"): "the routing worker: route() as the system, in a loop",
+    ("tenancy", "contracts"): "the tenants' SLA policies and calendars, for the clocks",
+    ("tenancy", "registered_at"): "when a tenant's contract starts, for its cost",
+    ("tenancy", "has_tenant"): "whether a tenant exists, before opening its incident",
+    ("tenancy", "priority_matrix"): "a tenant's matrix, for its incidents' priority",
+    ("tenancy", "sla_policy_name"): "a tenant's policy name, for its incidents' clocks",
+    ("tenancy", "queue_for"): "a new work item, saved with its incident",
+    ("tenancy", "work_item"): "an incident's work item, after a guarded command",
+    ("tenancy", "category_group"): "the group a guarded escalation goes to",
+    ("tenancy", "supervisor"): "who a guarded escalation brings in",
+    ("tenancy", "has_any"): "whether tenancy is in use at all",
+    ("tenancy", "team_kind_of"): "a team's kind, for a guarded command",
+    ("sla", "calendar"): "a stored calendar by name",
+    ("sla", "calendar_names"): "the stored calendars' names",
+    ("sla", "policy"): "a stored policy by name",
+    ("sla", "policy_names"): "the stored policies' names",
+    ("sla", "config"): "the policies in use, for the clocks",
+    ("sla", "policy_for"): "the policy an incident's clocks run under",
+    ("sla", "fold"): "an incident's clocks for the embedding system (status() is guarded)",
+    ("sla", "timers_for"): "an incident's next timers, for the timer index",
+    ("sla", "run"): "the timer worker: tick() as the system, in a loop",
+}
+SERVICES: dict[str, type] = {"tenancy": TenancyService, "sla": SlaService}
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_the_table_covers_every_public_method_of_the_tenancy_and_sla_services(service):
+    public = public_methods(SERVICES[service])
+    takes_actor = {
+        n for n in public if "actor" in inspect.signature(getattr(SERVICES[service], n)).parameters
+    }
+    covered = {name for (s, name) in GUARDED if s == service}
+    machinery = {name for (s, name) in ACCESS_MACHINERY if s == service}
+    unguarded = {name for (s, name) in NO_ACTOR if s == service}
+
+    # Fail to cover a new method that takes an actor: say whom it refuses.
+    assert takes_actor - covered - machinery == set()
+    # Fail to cover a new method without one: say why it needs none.
+    assert public - takes_actor - unguarded == set()
+    assert covered | machinery <= takes_actor  # nothing stale either
+    assert unguarded <= public - takes_actor
+
+
+_FRESH = itertools.count(1)
+
+
+def scene(desk: ServiceDesk, clock) -> Scene:
+    number = desk.open_incident("Printer on fire", impact=2, urgency=2, tenant=FOREIGN).number
+    clock.advance(hours=1)  # its 30-minute response target has passed: a tick would raise
+    return Scene(desk, number, f"new-{next(_FRESH)}")
+
+
+def snapshot(desk: ServiceDesk) -> tuple[Any, ...]:
+    """Everything a refused call could have changed, as the system sees it."""
+    tenancy, sla = desk.tenancy, desk.sla
+    return (
+        tenancy.tenants(),
+        tenancy.teams(),
+        tenancy.agents(),
+        tenancy.queue(),
+        desk.list_incidents(limit=1000),
+        sla.calendar_names(),
+        sla.policy_names(),
+        sla.policy(),
+        [desk.get_incident(n.number) for n in desk.list_incidents(limit=1000).items],
+    )
+
+
+def assert_guarded_refused(desk: ServiceDesk, key: tuple[str, str], s: Scene, name: str) -> None:
+    """The call is refused, changes nothing, and the refusal is recorded."""
+    guarded, actor = GUARDED[key], ACTORS[name]
+    before = snapshot(desk)
+    position = desk.recorder.max_notification_id() or 0
+
+    with pytest.raises(AccessDeniedError) as refused:
+        guarded.call(s, actor)
+
+    incident = s.incident if guarded.about_the_incident else None
+    tenant = s.new if guarded.tenant is NEW else guarded.tenant
+    assert refused.value.details["action"] == guarded.action
+    assert refused.value.details["incident"] == incident
+    # Nothing changed: the only thing stored is the record of the refusal.
+    assert stored_since(desk, position) == [get_topic(AccessRefused.Recorded)]
+    assert snapshot(desk) == before
+    refusal = desk.tenancy.refusals()[-1]
+    assert (refusal.actor, refusal.actor_kind, refusal.action) == (
+        str(actor),
+        actor.kind.value,
+        guarded.action,
+    )
+    assert (refusal.incident, refusal.tenant) == (incident, tenant)
+    assert refusal.reason == refused.value.details["reason"]
+
+
+@pytest.mark.parametrize("key", GUARDED, ids=[".".join(k) for k in GUARDED])
+def test_every_actor_the_table_refuses_is_refused_and_nothing_changes(directory, clock, key):
+    desk = directory
+    s = scene(desk, clock)
+    refused = sorted(GUARDED[key].refused)
+    assert refused
+
+    for name in refused:
+        assert_guarded_refused(desk, key, s, name)
+
+    assert len(desk.tenancy.refusals()) == len(refused)
+
+
+@pytest.mark.parametrize("key", GUARDED, ids=[".".join(k) for k in GUARDED])
+def test_every_actor_the_table_does_not_refuse_may(directory, clock, key):
+    desk = directory
+    s = scene(desk, clock)
+    allowed = sorted(set(ACTORS) - GUARDED[key].refused)
+    assert {"root", "system"} <= set(allowed)
+
+    for name in allowed:
+        GUARDED[key].call(s.renamed(), ACTORS[name])
+
+    assert desk.tenancy.refusals() == []
+
+
+@pytest.mark.parametrize("key", GUARDED, ids=[".".join(k) for k in GUARDED])
+def test_a_fresh_desk_on_the_same_database_lets_a_registered_agent_do_what_it_may(
+    directory, clock, another_desk, key
+):
+    # The first thing a new process does may be an agent's: it must read the directory first.
+    s = scene(directory, clock)
+    agents = sorted(AGENTS - {"mallory"} - GUARDED[key].refused)
+    for name in agents:
+        GUARDED[key].call(Scene(another_desk(), s.incident, s.new), ACTORS[name])
+    assert directory.tenancy.refusals() == []
+
+
+def test_an_agent_reads_coverage_and_queue_only_of_a_tenant_it_serves_from_a_fresh_desk(
+    directory, another_desk
+):
+    desk = directory
+    number = desk.open_incident("Printer", impact=2, urgency=2, tenant="acme").number
+
+    assert another_desk().tenancy.coverage("acme", actor=ACTORS["ana"]).agents == ("ana",)
+    queued = another_desk().tenancy.queue(tenant="acme", actor=ACTORS["ana"])
+    assert [e.incident for e in queued] == [number]
+    # Fail to read them for a tenant it does not serve, fresh desk or not.
+    with pytest.raises(AccessDeniedError):
+        another_desk().tenancy.coverage("acme", actor=ACTORS["cy"])
+    with pytest.raises(AccessDeniedError):
+        another_desk().tenancy.queue(tenant="acme", actor=ACTORS["cy"])
+    assert [r.actor for r in desk.tenancy.refusals()] == ["cy", "cy"]
+
+
+def test_each_actor_lists_only_the_tenants_it_serves_or_belongs_to(directory):
+    tenancy = directory.tenancy
+    expected = {
+        "ana": ["acme"],
+        "cy": ["globex", "initech"],
+        "ned": [],
+        "carla": ["acme"],
+        "gina": ["globex"],
+        "root": ["acme", "globex", "initech"],
+    }
+    for name, tenants in expected.items():
+        assert [t.name for t in tenancy.tenants(actor=ACTORS[name])] == tenants, name

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
+
 import pytest
 from eventdesk import EventDeskError, InvalidValueError
 from eventdesk.tenancy import AccessDeniedError, Actor
@@ -368,31 +370,6 @@ def test_resolving_or_cancelling_releases_the_agents_capacity(directory, finish)
     assert work_item_events(desk, first)[-1][0] == "Released"
 
 
-def test_a_reopened_incident_waits_for_an_agent_again(directory):
-    desk = directory
-    number = desk.open_incident("Printer jam", impact=2, urgency=2, tenant="acme").number
-    desk.tenancy.route()
-    desk.resolve(number, "fixed")
-    desk.reopen(number, "jammed again")
-    assert [e.incident for e in desk.tenancy.queue()] == [number]
-    assert desk.tenancy.route()[0].agent == "ana"
-    assert desk.tenancy.agent("ana").load == {"email": 1}
-
-
-def test_a_desk_opened_later_sees_a_reopened_incident_waiting(directory, another_desk):
-    desk = directory
-    number = desk.open_incident("Printer jam", impact=2, urgency=2, tenant="acme").number
-    desk.tenancy.route()
-    desk.resolve(number, "fixed")
-    desk.reopen(number, "jammed again")
-
-    later = another_desk()
-
-    assert [e.incident for e in later.tenancy.queue()] == [number]
-    assert later.tenancy.agent("ana").load == {}
-    assert later.tenancy.route()[0].agent == "ana"
-
-
 def test_a_tenants_own_priority_matrix_is_used_when_opening_and_reprioritising(directory):
     desk = directory
     desk.tenancy.update_tenant("initech", priority_matrix=LOW_MATRIX)
@@ -496,10 +473,12 @@ def test_advice_recommends_shared_for_a_low_volume(directory):
     advice = desk.tenancy.advise("acme", months=3)
 
     assert (advice.current_model, advice.recommended) == ("dedicated", "shared")
-    assert [m.incidents for m in advice.months] == [0, 0, 3]
+    # Only the months since acme was registered (this one): none before it had a contract.
+    assert [(m.month, m.incidents) for m in advice.months] == [("2026-03", 3)]
     assert any("volume is low" in reason for reason in advice.reasons)
+    assert advice.reasons[0].startswith("3.0 incidents a month on average over 1 month,")
     options = {o.model: o for o in advice.options}
-    assert options["shared"].monthly_cost == round(3 / 3 * 70, 2)  # 1 h a month at 70
+    assert options["shared"].monthly_cost == 3 * 70  # 3 h in its one month at 70
     assert options["dedicated"].monthly_cost == FEE
 
 
@@ -544,3 +523,133 @@ def test_advice_needs_a_sensible_number_of_months(directory):
     with pytest.raises(InvalidValueError) as invalid:
         directory.tenancy.advise("acme", months=0)
     assert invalid.value.field == "months"
+
+
+def test_a_month_before_the_tenant_was_registered_costs_nothing(directory):
+    desk = directory  # every tenant registered on 2 March 2026
+
+    for tenant in ("acme", "globex", "initech"):
+        february = desk.tenancy.cost(tenant, "2026-02")
+        assert (february.dedicated_resources, february.fixed_fees, february.total) == (0, 0, 0)
+    # From the month it was registered, the fees are due.
+    assert desk.tenancy.cost("acme", "2026-03").fixed_fees == FEE
+    assert desk.tenancy.cost("globex", date(2026, 3, 1)).fixed_fees == FEE
+
+
+def test_advice_counts_only_the_months_since_the_tenant_was_registered(directory, clock):
+    desk = directory
+    log(desk, "initech", {"cy": 60})
+    clock.advance(days=31)  # April
+    log(desk, "initech", {"cy": 60})
+    log(desk, "initech", {"cy": 60})
+
+    advice = desk.tenancy.advise("initech", months=6)
+
+    assert [(m.month, m.incidents) for m in advice.months] == [("2026-03", 1), ("2026-04", 2)]
+    assert advice.average_incidents == 1.5
+    assert advice.reasons[0].startswith("1.5 incidents a month on average over 2 months,")
+    # A window that ends before the tenant was registered shows that month, empty.
+    before = desk.tenancy.advise("initech", months=3, until="2026-02")
+    assert [(m.month, m.incidents) for m in before.months] == [("2026-02", 0)]
+
+
+# --- bad input is refused as such ------------------------------------------------------
+
+NAIVE = datetime(2026, 3, 2, 8, 0)  # no time zone
+
+BAD_INPUT = {
+    "coverage at a naive time": (
+        lambda d: d.tenancy.coverage("acme", at=NAIVE),
+        "time",
+    ),
+    "coverage at a text": (
+        lambda d: d.tenancy.coverage("acme", at="2026-03-02T08:00Z"),
+        "time",
+    ),
+    "routing at a naive time": (lambda d: d.tenancy.route(now=NAIVE), "time"),
+    "the queue at a naive time": (lambda d: d.tenancy.queue(at=NAIVE), "time"),
+    "a month as a number": (lambda d: d.tenancy.cost("acme", month=202603), "month"),
+    "advice until a number": (lambda d: d.tenancy.advise("acme", until=202603), "month"),
+    "a skill as a number": (
+        lambda d: d.open_incident("Printer", impact=3, urgency=3, tenant="acme", skill=5),
+        "skill",
+    ),
+    "a language as a number": (
+        lambda d: d.open_incident("Printer", impact=3, urgency=3, tenant="acme", language=5),
+        "language",
+    ),
+    "a priority matrix of numbers": (
+        lambda d: d.tenancy.register_tenant(
+            "hooli", model="shared", service_manager="tom", priority_matrix={"a": 1}
+        ),
+        "priority matrix",
+    ),
+    "a priority matrix update of numbers": (
+        lambda d: d.tenancy.update_tenant("acme", priority_matrix={"a": 1}),
+        "priority matrix",
+    ),
+    "supervisors as a list": (
+        lambda d: d.tenancy.form_team("night-shift", kind="shared", supervisors=["a"]),
+        "supervisors",
+    ),
+    "supervisors updated as a list": (
+        lambda d: d.tenancy.update_team("pool", supervisors=["a"]),
+        "supervisors",
+    ),
+    "an agent setting that does not exist": (
+        lambda d: d.tenancy.update_agent("cy", foo=1),
+        "agent setting",
+    ),
+    "a capacity as a number": (
+        lambda d: d.tenancy.register_agent("al", teams=["pool"], capacity=5),
+        "capacity",
+    ),
+    "no refusals": (lambda d: d.tenancy.refusals(limit=0), "limit"),
+    "refusals limited by a flag": (lambda d: d.tenancy.refusals(limit=True), "limit"),
+    "refusals limited by a text": (lambda d: d.tenancy.refusals(limit="10"), "limit"),
+}
+
+
+@pytest.mark.parametrize("case", BAD_INPUT)
+def test_bad_input_is_an_invalid_value_naming_the_field_and_changes_nothing(directory, case):
+    desk = directory
+    call, field = BAD_INPUT[case]
+    position = desk.recorder.max_notification_id() or 0
+
+    # Fail with an EventDeskError naming the field, not with a Python error.
+    with pytest.raises(InvalidValueError) as invalid:
+        call(desk)
+
+    assert isinstance(invalid.value, EventDeskError)
+    assert invalid.value.field == field
+    assert desk.recorder.max_notification_id() == position
+    assert desk.list_incidents().total == 0
+
+
+def test_one_team_given_as_a_name_is_that_team(directory):
+    desk = directory
+    assert desk.tenancy.register_agent("al", teams="pool").teams == ("pool",)
+    assert desk.tenancy.update_agent("al", teams="net-ops").teams == ("net-ops",)
+    assert desk.tenancy.team("net-ops").members == ("al", "ned")
+
+
+def test_a_tenant_without_its_dedicated_team_is_covered_by_nobody_and_says_so(directory):
+    desk = directory
+    desk.tenancy.register_tenant("hooli", model="dedicated", service_manager="tom")
+    number = desk.open_incident("Printer", impact=3, urgency=3, tenant="hooli").number
+
+    coverage = desk.tenancy.coverage("hooli")
+
+    assert (coverage.teams, coverage.agents, coverage.next_shift) == ((), (), None)
+    assert coverage.reason == "tenant hooli has no dedicated team yet"
+    (decision,) = desk.tenancy.route()
+    assert (decision.incident, decision.agent) == (number, None)
+    assert decision.reason == "tenant hooli has no dedicated team yet"
+    # Once it has one, that team covers it.
+    desk.tenancy.form_team("hooli-team", kind="dedicated", tenant="hooli")
+    assert desk.tenancy.coverage("hooli").reason == "the dedicated team is on shift"
+
+
+def test_a_hybrid_tenant_with_no_team_and_no_pool_says_it_has_no_dedicated_team(desk):
+    desk.tenancy.register_tenant("hooli", model="hybrid", service_manager="tom")
+    assert desk.tenancy.coverage("hooli").reason == "tenant hooli has no dedicated team yet"

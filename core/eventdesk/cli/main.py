@@ -67,7 +67,7 @@ def projections() -> None:
 @pass_desk
 def rebuild(ctx: DeskContext, as_json: bool) -> None:
     """Empty every read model and rebuild it from all the events."""
-    applied = ctx.desk.rebuild_projections()
+    applied = ctx.desk.rebuild_projections(actor=ctx.actor)
     if as_json:
         emit_json({"events_applied": applied})
     else:

@@ -209,7 +209,7 @@ def list_policies(ctx: DeskContext, as_json: bool) -> None:
 @pass_desk
 def tick(ctx: DeskContext, now: datetime | None, as_json: bool) -> None:
     """One timer pass: raise the warnings and breaches due by now, exactly once."""
-    raised = ctx.desk.sla.tick(now)
+    raised = ctx.desk.sla.tick(now, actor=ctx.actor)
     if as_json:
         emit_json(raised)
         return
@@ -243,7 +243,7 @@ def run(ctx: DeskContext, interval: float, passes: int | None) -> None:
 
     try:
         while not stop.is_set():
-            for item in ctx.desk.sla.tick():
+            for item in ctx.desk.sla.tick(actor=ctx.actor):
                 report(item)
             count += 1
             if passes is not None and count >= passes:
@@ -269,12 +269,12 @@ def replay(ctx: DeskContext, other: str, since: datetime | None, as_json: bool) 
     """What attainment would have been under another policy (read-only)."""
     service = ctx.desk.sla
     current = service.policy()
-    alternative = load_policy(other)
+    alternative = load_policy(other, calendars=service.calendar)
     rows = {
-        current.name: service.attainment(current, since=since),
+        current.name: service.attainment(current, since=since, actor=ctx.actor),
         alternative.name
         + (" (other)" if alternative.name == current.name else ""): service.attainment(
-            alternative, since=since
+            alternative, since=since, actor=ctx.actor
         ),
     }
     if as_json:

@@ -311,6 +311,14 @@ def advise(ctx: DeskContext, name: str, months: int, until: str | None, as_json:
         click.echo(f"- {reason}")
 
 
+def _show_view(kind: str, view: TeamView | AgentView, as_json: bool) -> None:
+    """A team or an agent: JSON, or its fields after its name."""
+    if as_json:
+        emit_json(view)
+    else:
+        show_fields(f"{kind} {view.name}", [(f, getattr(view, f)) for f in view.to_dict()][1:])
+
+
 # --- teams -------------------------------------------------------------------
 
 
@@ -410,11 +418,7 @@ def update_team(
 @pass_desk
 def show_team(ctx: DeskContext, name: str, as_json: bool) -> None:
     """One team: kind, tenant, calendar, supervisors and members."""
-    view = ctx.desk.tenancy.team(name, actor=ctx.actor)
-    if as_json:
-        emit_json(view)
-    else:
-        show_fields(f"Team {view.name}", [(f, getattr(view, f)) for f in view.to_dict()][1:])
+    _show_view("Team", ctx.desk.tenancy.team(name, actor=ctx.actor), as_json)
 
 
 @team.command(name="list")
@@ -516,11 +520,7 @@ def presence(ctx: DeskContext, name: str, presence: str, as_json: bool) -> None:
 @pass_desk
 def show_agent(ctx: DeskContext, name: str, as_json: bool) -> None:
     """One agent: teams, skills, languages, presence, capacity and load."""
-    view = ctx.desk.tenancy.agent(name, actor=ctx.actor)
-    if as_json:
-        emit_json(view)
-    else:
-        show_fields(f"Agent {view.name}", [(f, getattr(view, f)) for f in view.to_dict()][1:])
+    _show_view("Agent", ctx.desk.tenancy.agent(name, actor=ctx.actor), as_json)
 
 
 @agent.command(name="list")

@@ -17,30 +17,27 @@ DEFAULT_CELLS: dict[tuple[int, int], int] = {
 }
 
 
+def _one_of(field: str, value: object, allowed: tuple[int, ...], expected: str) -> int:
+    """``value`` (a whole number, or its text) if it is one of ``allowed``."""
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise InvalidValueError(field, value, expected)
+    try:
+        number = int(value)
+    except ValueError:
+        raise InvalidValueError(field, value, expected) from None
+    if number not in allowed:
+        raise InvalidValueError(field, value, expected)
+    return number
+
+
 def check_level(field: str, value: object) -> int:
     """Return ``value`` as an impact or urgency level (1–3), or raise InvalidValueError."""
-    if isinstance(value, bool) or not isinstance(value, int | str):
-        raise InvalidValueError(field, value, "1, 2 or 3")
-    try:
-        level = int(value)
-    except ValueError:
-        raise InvalidValueError(field, value, "1, 2 or 3") from None
-    if level not in LEVELS:
-        raise InvalidValueError(field, value, "1, 2 or 3")
-    return level
+    return _one_of(field, value, LEVELS, "1, 2 or 3")
 
 
 def check_priority(field: str, value: object) -> int:
     """Return ``value`` as a priority (1–5), or raise InvalidValueError."""
-    if isinstance(value, bool) or not isinstance(value, int | str):
-        raise InvalidValueError(field, value, "1 to 5")
-    try:
-        priority = int(value)
-    except ValueError:
-        raise InvalidValueError(field, value, "1 to 5") from None
-    if priority not in PRIORITIES:
-        raise InvalidValueError(field, value, "1 to 5")
-    return priority
+    return _one_of(field, value, PRIORITIES, "1 to 5")
 
 
 def _check_cells(instance: PriorityMatrix, attribute: object, cells: Mapping) -> None:
@@ -75,6 +72,9 @@ class PriorityMatrix:
     @classmethod
     def from_mapping(cls, rows: Mapping[str | int, Mapping[str | int, int]]) -> PriorityMatrix:
         """Build from ``{impact: {urgency: priority}}``, e.g. parsed from TOML."""
+        expected = "a map of impact to a map of urgency to priority"
+        if not isinstance(rows, Mapping) or not all(isinstance(r, Mapping) for r in rows.values()):
+            raise InvalidValueError("priority matrix", rows, expected)
         cells = {
             (check_level("impact", impact), check_level("urgency", urgency)): check_priority(
                 f"priority for impact {impact} × urgency {urgency}", priority

@@ -149,6 +149,7 @@ class SlaService:
         self, source: str | Path | BusinessCalendar, *, actor: str = "system"
     ) -> BusinessCalendar:
         """Store a calendar (from a TOML file or a BusinessCalendar) under its name."""
+        self.desk.tenancy.guard(actor, "import a calendar")
         calendar = source if isinstance(source, BusinessCalendar) else load_calendar(source)
         if calendar.name == "24x7":
             raise InvalidValueError(
@@ -173,6 +174,7 @@ class SlaService:
         self, source: str | Path | SlaPolicy, *, actor: str = "system", use: bool = False
     ) -> SlaPolicy:
         """Store a policy; its calendars must exist. ``use=True`` makes it the desk's default."""
+        self.desk.tenancy.guard(actor, "import an SLA policy")
         if isinstance(source, SlaPolicy):
             policy = source
         else:
@@ -202,7 +204,8 @@ class SlaService:
         return sorted({"default", *stored})
 
     def use_policy(self, name: str, *, actor: str = "system") -> SlaPolicy:
-        """Make ``name`` the policy for every incident (until tenants have contracts)."""
+        """Make ``name`` the desk's policy (for incidents whose tenant's contract has none)."""
+        self.desk.tenancy.guard(actor, "choose the desk's SLA policy")
         policy = self.policy(name)
         settings = dict(self._content(SETTINGS, DESK_SETTINGS) or {})
         settings["sla_policy"] = name
@@ -278,12 +281,16 @@ class SlaService:
 
     # --- timers --------------------------------------------------------------
 
-    def tick(self, now: datetime | None = None, *, batch: int = 500) -> list[RaisedMoment]:
+    def tick(
+        self, now: datetime | None = None, *, batch: int = 500, actor: str = "system"
+    ) -> list[RaisedMoment]:
         """One pass: raise every warning and breach due by ``now``, exactly once.
 
         The due incidents of a batch are saved together (group commit); if
         another writer changed one of them meanwhile, each is retried alone.
+        A pass covers every tenant, so only the system or an administrator runs it.
         """
+        self.desk.tenancy.guard(actor, "run SLA timers")
         moment = as_utc(now) if now is not None else self.desk.clock.now()
         self.desk.catch_up()
         raised: list[RaisedMoment] = []
@@ -402,9 +409,16 @@ class SlaService:
     # --- what-if -------------------------------------------------------------
 
     def attainment(
-        self, policy: SlaPolicy, *, since: datetime | None = None, at: datetime | None = None
+        self,
+        policy: SlaPolicy,
+        *,
+        since: datetime | None = None,
+        at: datetime | None = None,
+        actor: str = "system",
     ) -> list[Attainment]:
-        """Attainment per priority over the stored history under ``policy`` (read-only)."""
+        """Attainment per priority over the stored history under ``policy`` (read-only;
+        every tenant's incidents, so for administrators)."""
+        self.desk.tenancy.guard(actor, "replay SLA attainment")
         moment = as_utc(at) if at is not None else self.desk.clock.now()
         calendars = {name: self.calendar(name) for name in policy.calendars}
         counts: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])

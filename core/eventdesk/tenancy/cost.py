@@ -123,8 +123,10 @@ class Advice:
 def cost(desk: ServiceDesk, tenant: str, month: str | date) -> CostReport:
     """The tenant's cost for one month under its current model."""
     view = desk.tenancy.tenant(tenant)
-    first = parse_month(month) if isinstance(month, str) else month
+    first = month if isinstance(month, date) else parse_month(month)
     since, until = month_bounds(first)
+    # The contract starts when the tenant was registered: no fees for the months before.
+    under_contract = until > desk.tenancy.registered_at(tenant)
     desk.catch_up()
     db = desk.projector.db
     incidents = len(desk.work_log.openings(db, tenant, since, until))
@@ -132,7 +134,7 @@ def cost(desk: ServiceDesk, tenant: str, month: str | date) -> CostReport:
     own_teams = set(view.teams)
     for _, minutes, team in desk.work_log.entries(db, tenant, since, until):
         hours[_bucket(desk, team, own_teams)] += minutes / 60
-    resources = _dedicated_resources(desk, view.teams)
+    resources = _dedicated_resources(desk, view.teams) if under_contract else 0
     model = ServiceModel(view.model)
     rate, fee = view.hourly_rate, view.monthly_fee
     if model == ServiceModel.DEDICATED:
@@ -178,20 +180,23 @@ def advise(
     if isinstance(months, bool) or not isinstance(months, int) or not 1 <= months <= 36:
         raise InvalidValueError("months", months, "a whole number of months, 1 to 36")
     view = desk.tenancy.tenant(tenant)
+    registered = desk.tenancy.registered_at(tenant)
+    first_month = date(registered.year, registered.month, 1)
     # Out of hours means out of the tenant's contract hours, else its dedicated team's.
     calendar_name = view.calendar or next(
         (desk.tenancy.team(team).calendar for team in view.teams), "24x7"
     )
     calendar = desk.sla.calendar(calendar_name)
-    last = (
-        parse_month(until)
-        if isinstance(until, str)
-        else until or date(desk.clock.now().year, desk.clock.now().month, 1)
-    )
+    now = desk.clock.now()
+    if until is None:
+        last = date(now.year, now.month, 1)
+    else:
+        last = until if isinstance(until, date) else parse_month(until)
     desk.catch_up()
     db = desk.projector.db
     usage: list[MonthUsage] = []
-    for month in previous_months(last, months):
+    # Only the months since the tenant was registered: before, there was no demand to see.
+    for month in [m for m in previous_months(last, months) if m >= first_month] or [last]:
         since, end = month_bounds(month)
         openings = desk.work_log.openings(db, tenant, since, end)
         work = desk.work_log.entries(db, tenant, since, end)
@@ -242,7 +247,8 @@ def advise(
     )
     by_model = {o.model: o for o in options}
     reasons: list[str] = [
-        f"{average:.1f} incidents a month on average over {len(usage)} months, "
+        f"{average:.1f} incidents a month on average over {len(usage)} "
+        f"month{'s' if len(usage) != 1 else ''}, "
         f"busiest month {peak:.1f}× the average, {ooh_share:.0%} opened out of hours"
     ]
     if average <= LOW_VOLUME or peak >= PEAK_RATIO:

@@ -103,6 +103,8 @@ def check_names(field: str, values: Iterable[str] | None) -> tuple[str, ...]:
 
 def check_capacity(capacity: Mapping[str, Any] | None) -> dict[str, int]:
     """The channels given, each checked: a whole number of items at once, 0 to 100."""
+    if capacity is not None and not isinstance(capacity, Mapping):
+        raise InvalidValueError("capacity", capacity, "a map of channel to a whole number")
     result: dict[str, int] = {}
     for channel, value in (capacity or {}).items():
         channel = check_name("channel", channel).lower()
@@ -166,6 +168,14 @@ def _check_category_groups(value: Any) -> dict[str, str]:
     }
 
 
+def _check_tenant_settings(settings: Mapping[str, Any]) -> dict[str, Any]:
+    """Each setting checked; an unknown one is refused by name."""
+    unknown = sorted(set(settings) - set(TENANT_FIELDS))
+    if unknown:
+        raise InvalidValueError("tenant setting", unknown[0], ", ".join(TENANT_FIELDS))
+    return {key: TENANT_FIELDS[key](value) for key, value in settings.items()}
+
+
 class Tenant(Aggregate):
     """A client company: its service model and its contract."""
 
@@ -184,9 +194,7 @@ class Tenant(Aggregate):
         at: datetime,
         **contract: Any,
     ) -> Tenant:
-        unknown = sorted(set(contract) - set(TENANT_FIELDS))
-        if unknown:
-            raise InvalidValueError("tenant setting", unknown[0], ", ".join(TENANT_FIELDS))
+        _check_tenant_settings(contract)
         values = {
             "model": model,
             "service_manager": service_manager,
@@ -200,8 +208,12 @@ class Tenant(Aggregate):
             "category_groups": {},
             **contract,
         }
-        checked = {key: TENANT_FIELDS[key](value) for key, value in values.items()}
-        return cls(name=check_name("tenant", name), settings=checked, actor=actor, timestamp=at)
+        return cls(
+            name=check_name("tenant", name),
+            settings=_check_tenant_settings(values),
+            actor=actor,
+            timestamp=at,
+        )
 
     @event("Registered")
     def __init__(
@@ -211,10 +223,7 @@ class Tenant(Aggregate):
         self.settings = dict(settings)
 
     def update(self, *, actor: str, at: datetime, **changes: Any) -> bool:
-        unknown = sorted(set(changes) - set(TENANT_FIELDS))
-        if unknown:
-            raise InvalidValueError("tenant setting", unknown[0], ", ".join(TENANT_FIELDS))
-        checked = {key: TENANT_FIELDS[key](value) for key, value in changes.items()}
+        checked = _check_tenant_settings(changes)
         changed = {k: v for k, v in checked.items() if self.settings.get(k) != v}
         if not changed:
             return False
@@ -315,6 +324,8 @@ class Team(Aggregate):
 
 
 def _check_supervisors(supervisors: Mapping[str, str] | None) -> dict[str, str]:
+    if supervisors is not None and not isinstance(supervisors, Mapping):
+        raise InvalidValueError("supervisors", supervisors, "a map of role to name")
     result: dict[str, str] = {}
     for role, name in (supervisors or {}).items():
         role = str(role).strip().lower().replace("-", "_").replace(" ", "_")

@@ -332,6 +332,11 @@ class RoutingEngine:
         pool = [t for t in self.teams.values() if t.kind == TeamKind.SHARED]
         own_open = [t.name for t in own if self._on_shift(t, at)]
         pool_open = [t.name for t in pool if self._on_shift(t, at)]
+        if not own and (
+            tenant.model == ServiceModel.DEDICATED
+            or (tenant.model == ServiceModel.HYBRID and not pool)
+        ):
+            return Coverage((), f"tenant {tenant.name} has no dedicated team yet")
         if tenant.model == ServiceModel.DEDICATED:
             if own_open:
                 return Coverage(tuple(own_open), "the dedicated team is on shift")

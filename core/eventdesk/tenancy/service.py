@@ -65,6 +65,7 @@ _EVENT_TYPES: tuple[type, ...] = (
     WorkItem.Routed,
     WorkItem.Overflowed,
     WorkItem.Requeued,
+    WorkItem.Reprioritised,
     WorkItem.Released,
     Definition.Defined,
     Definition.Revised,
@@ -214,6 +215,7 @@ class TenancyService:
         self._agent_rows: dict[str, dict[str, Any]] = {}
         self._items_by_ref: dict[str, str] = {}
         self._refs: dict[str, str] = {}  # work item id -> incident number
+        self._registered: dict[str, datetime] = {}
         self._waiting_reasons: dict[str, str] = {}
         self._topics = [get_topic(t) for t in _EVENT_TYPES]
 
@@ -237,6 +239,7 @@ class TenancyService:
         engine = self.engine
         if isinstance(event, Tenant.Registered):
             self._tenants[event.name] = dict(event.settings)
+            self._registered[event.name] = event.timestamp
             self._versions[("tenant", event.name)] = event.originator_version
             self._put_tenant(event.name)
         elif isinstance(event, Tenant.Updated):
@@ -328,6 +331,12 @@ class TenancyService:
             item.group, item.priority = event.group, event.priority
             item.enqueued_at, item.overflowed = event.timestamp, False
             engine.enqueue(item)
+        elif isinstance(event, WorkItem.Reprioritised):
+            item = engine.waiting.get(str(event.originator_id)) or engine.active.get(
+                str(event.originator_id)
+            )
+            if item is not None:
+                item.priority = event.priority
         elif isinstance(event, WorkItem.Released):
             engine.release(str(event.originator_id), event.timestamp)
         elif isinstance(event, Definition.Defined | Definition.Revised):
@@ -556,7 +565,7 @@ class TenancyService:
     ) -> AgentView:
         """Register an agent in one or more teams (presence starts ``offline``)."""
         self.guard(actor, "register an agent")
-        teams = list(teams)
+        teams = [teams] if isinstance(teams, str) else list(teams)
         for team in teams:
             self.team(team)
         agent = Agent.register(
@@ -575,6 +584,13 @@ class TenancyService:
     def update_agent(self, name: str, *, actor: str = "system", **changes: Any) -> AgentView:
         """Change an agent's teams, skills, languages, location or capacity."""
         self.guard(actor, "update an agent")
+        unknown = sorted(set(changes) - {"teams", "skills", "languages", "location", "capacity"})
+        if unknown:
+            raise InvalidValueError(
+                "agent setting", unknown[0], "teams, skills, languages, location or capacity"
+            )
+        if isinstance(changes.get("teams"), str):
+            changes["teams"] = [changes["teams"]]
         for team in changes.get("teams") or ():
             self.team(team)
         agent = self._load(Agent, "agent", name)
@@ -625,6 +641,11 @@ class TenancyService:
             name: (settings.get("sla_policy"), settings.get("calendar"))
             for name, settings in self._tenants.items()
         }
+
+    def registered_at(self, name: str) -> datetime:
+        """When the tenant was registered (its contract starts then)."""
+        self._settings(name)
+        return self._registered[name]
 
     def has_tenant(self, name: str) -> bool:
         self.refresh()
@@ -686,6 +707,8 @@ class TenancyService:
     ) -> WorkItem:
         """A new work item for an incident (saved by the caller with the incident)."""
         channel = check_name("channel", channel).lower()
+        skill = check_name("skill", skill) if skill is not None else None
+        language = check_name("language", language) if language is not None else None
         return WorkItem(
             kind="incident",
             ref=incident.number,
@@ -694,7 +717,13 @@ class TenancyService:
             priority=incident.priority,
             skill=skill.lower() if skill else None,
             language=language.lower() if language else None,
-            group=None,  # category routing happens on escalation, not on intake
+            # Waiting for a specialist group when opened for one; category routing to
+            # specialists happens on escalation, not on intake.
+            group=(
+                incident.assignment_group
+                if self.team_kind_of(incident.assignment_group) == TeamKind.SPECIALIST
+                else None
+            ),
             actor=ROUTER,
             timestamp=self._now(),
         )
@@ -814,6 +843,7 @@ class TenancyService:
         self._agent_rows.clear()
         self._items_by_ref.clear()
         self._refs.clear()
+        self._registered.clear()
         self._waiting_reasons.clear()
 
     def queue(
@@ -923,6 +953,7 @@ class TenancyService:
         only where allowed (``tenant``: only for a tenant they serve or belong to)."""
         if not isinstance(actor, Actor) or actor.kind == ActorKind.ADMINISTRATOR:
             return
+        self.refresh()
         reason: str | None
         if actor.kind == ActorKind.AGENT:
             if agent_itself is not None and str(actor) == agent_itself:
@@ -964,6 +995,8 @@ class TenancyService:
     def refusals(self, *, limit: int = 100, actor: str = "system") -> list[Refusal]:
         """The most recent refused accesses, newest last (administrators only)."""
         self.guard(actor, "read refusals")
+        if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= 100_000:
+            raise InvalidValueError("limit", limit, "a whole number 1 to 100000")
         topic = get_topic(AccessRefused.Recorded)
         found: list[Refusal] = []
         start = 1
@@ -1018,6 +1051,46 @@ class TenancyService:
         self.refresh()
         row = self._team_rows.get(team)
         return row["supervisors"].get(level) if row else None
+
+    def check_assignment(
+        self,
+        tenant: str | None,
+        group: str | None,
+        assignee: str | None,
+        *,
+        current_group: str | None = None,
+        actor: str = "system",
+    ) -> None:
+        """Refuse to let an agent hand a tenant's incident to a team or an agent that does
+        not serve it (without ``group``, the incident stays with ``current_group``). An
+        administrator (or the trusted system) may make an exception, which the incident's
+        history records like any assignment."""
+        if tenant is None or not isinstance(actor, Actor) or actor.kind == ActorKind.ADMINISTRATOR:
+            return
+        # The names as the incident stores them (stripped); it refuses what is not text.
+        group = (group.strip() if isinstance(group, str) else None) or current_group
+        assignee = (assignee.strip() if isinstance(assignee, str) else None) or None
+        self.refresh()
+        if group is not None and group in self._team_rows:
+            row = self._team_rows[group]
+            serves = (
+                row["kind"] == TeamKind.SPECIALIST
+                or (row["kind"] == TeamKind.DEDICATED and row["tenant"] == tenant)
+                or (
+                    row["kind"] == TeamKind.SHARED
+                    and self._tenants.get(tenant, {}).get("model") != ServiceModel.DEDICATED
+                )
+            )
+            if not serves:
+                raise InvalidValueError(
+                    "assignment group", group, f"a team that serves tenant {tenant}"
+                )
+        if assignee is not None and assignee in self.engine.agents:
+            info = self.engine.agents[assignee]
+            if not self.engine.serves(assignee, tenant) and (group not in info.teams):
+                raise InvalidValueError(
+                    "assignee", assignee, f"an agent who serves tenant {tenant}"
+                )
 
     def has_any(self) -> bool:
         """Whether any tenant or team is registered (tenancy is in use)."""

@@ -81,6 +81,10 @@ class WorkItem(Aggregate):
         self.overflowed = False
         self.released = False
 
+    @event("Reprioritised")
+    def reprioritise(self, priority: int, actor: str, timestamp: datetime) -> None:
+        self.priority = priority
+
     @event("Released")
     def release(self, reason: str, actor: str, timestamp: datetime) -> None:
         self.released = True
