@@ -225,15 +225,19 @@ class TenancyService:
         """Apply every tenancy event stored since the last refresh (by any process)."""
         recorder = self.desk.recorder
         with self._lock:
-            while True:
+            # Read up to the head as it is now, and then stand there: the next refresh
+            # looks only at what came after, whether or not any of it was tenancy's.
+            # (Events become visible in number order: see pg_recorder.)
+            head = int(recorder.max_notification_id() or 0)
+            while self._position < head:
                 notifications = recorder.select_notifications(
-                    start=self._position + 1, limit=1000, topics=self._topics
+                    start=self._position + 1, stop=head, limit=1000, topics=self._topics
                 )
                 for notification in notifications:
                     self._apply(self.desk.mapper.to_domain_event(notification))
                     self._position = notification.id
                 if len(notifications) < 1000:
-                    return
+                    self._position = head
 
     def _apply(self, event: Any) -> None:
         engine = self.engine
