@@ -604,7 +604,11 @@ class ServiceDesk(Application):
         elif action == "assign" and incident.assignee is None:
             # Handed to a group without an agent: the group's agents are routed it.
             kind = self.tenancy.team_kind_of(incident.assignment_group)
-            group = incident.assignment_group if kind == TeamKind.SPECIALIST else None
+            group = (
+                incident.assignment_group
+                if kind in (TeamKind.SPECIALIST, TeamKind.SHARED)
+                else None
+            )
             if item.agent is not None or item.group != group:  # routed, or waiting elsewhere
                 item.requeue(
                     group=group,

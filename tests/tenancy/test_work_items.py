@@ -331,3 +331,14 @@ def test_an_incident_opened_for_a_specialist_group_waits_for_that_group(director
     ).number
     routed = {d.incident: (d.agent, d.team) for d in desk.tenancy.route()}
     assert routed[number] == ("ned", "net-ops")
+
+
+def test_a_hybrid_tenants_incident_handed_to_the_pool_stays_with_the_pool(directory, clock):
+    desk = directory
+    number = desk.open_incident("Tills slow", impact=2, urgency=2, tenant="globex").number
+    first = {d.incident: d.team for d in desk.tenancy.route()}
+    assert first[number] == "globex-team"  # business hours: the dedicated team
+    desk.assign(number, "pool")  # the team is swamped: a lead hands it to the pool
+    routed = {d.incident: (d.team, d.reason) for d in desk.tenancy.route()}
+    assert routed[number][0] == "pool"
+    assert routed[number][1].startswith("handed to team pool")

@@ -364,12 +364,16 @@ class RoutingEngine:
         if item.group is not None:
             team = self.teams.get(item.group)
             if team is None:
-                return Coverage((), f"specialist group {item.group} does not exist")
-            if self._on_shift(team, at):
-                return Coverage((team.name,), f"escalated to specialist group {team.name}")
-            return Coverage(
-                (), f"specialist group {team.name} is off shift", self._next_shift([team], at)
+                return Coverage((), f"team {item.group} does not exist")
+            what = (
+                f"specialist group {team.name}"
+                if team.kind == TeamKind.SPECIALIST
+                else f"team {team.name}"
             )
+            if self._on_shift(team, at):
+                verb = "escalated to" if team.kind == TeamKind.SPECIALIST else "handed to"
+                return Coverage((team.name,), f"{verb} {what}")
+            return Coverage((), f"{what} is off shift", self._next_shift([team], at))
         return self.coverage(item.tenant, at, overflowed=item.overflowed)
 
     def _shift(self, team: TeamInfo, at: datetime) -> tuple[bool, datetime]:

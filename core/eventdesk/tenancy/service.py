@@ -721,11 +721,12 @@ class TenancyService:
             priority=incident.priority,
             skill=skill.lower() if skill else None,
             language=language.lower() if language else None,
-            # Waiting for a specialist group when opened for one; category routing to
-            # specialists happens on escalation, not on intake.
+            # Waiting for the specialist group or the pool it was opened for; category
+            # routing to specialists happens on escalation, not on intake.
             group=(
                 incident.assignment_group
-                if self.team_kind_of(incident.assignment_group) == TeamKind.SPECIALIST
+                if self.team_kind_of(incident.assignment_group)
+                in (TeamKind.SPECIALIST, TeamKind.SHARED)
                 else None
             ),
             actor=ROUTER,
