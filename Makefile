@@ -2,15 +2,17 @@
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+EXAMPLE_PLUGIN := docs/example-plugin
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml $(EXAMPLE_PLUGIN)/pyproject.toml | cksum | cut -d' ' -f1)
 DEMO_DB ?= demo/eventdesk.db
 
 .PHONY: demo test bench lint format clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(EXAMPLE_PLUGIN)/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet -e $(EXAMPLE_PLUGIN)
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 

@@ -14,13 +14,14 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.persistence import IntegrityError
+from eventsourcing.persistence import IntegrityError, Recording
 
 from eventdesk.clock import Clock, SystemClock
 from eventdesk.domain.incident import NOTES_MAX, Incident
 from eventdesk.domain.numbering import incident_id, parse_number
 from eventdesk.domain.priority import PriorityMatrix, check_level
 from eventdesk.errors import ConcurrencyConflictError, IncidentNotFoundError, InvalidValueError
+from eventdesk.plugins import get_plugin_manager
 from eventdesk.projections.base import Projector
 from eventdesk.projections.definitions import DefinitionIndex
 from eventdesk.projections.incidents import IncidentList
@@ -86,6 +87,14 @@ class ServiceDesk(Application):
                 self.store.open_sql(),
                 [self.definition_index, self.incident_list, self.sla_timer_index, self.work_log],
             )
+
+    def _notify(self, recordings: list[Recording[UUID]]) -> None:
+        """Hand every event just saved to the plugins that implement ``track_event``."""
+        track_event = get_plugin_manager().hook.track_event
+        if not track_event.get_hookimpls():  # the usual case: no plugin asks
+            return
+        for recording in recordings:
+            track_event(desk=self, event=recording.domain_event)
 
     def close(self) -> None:
         """Release the database connections (also on ``with ServiceDesk(...) as desk``)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pluggy
@@ -24,3 +25,18 @@ def hierarchical_escalation(
 @hookspec
 def register_commands(cli: Any) -> None:
     """The ``eventdesk`` CLI is being built: add click commands or groups to ``cli``."""
+
+
+@hookspec
+def register_channels(register: Callable[[str, Any], None]) -> None:
+    """The desk is collecting its channels: call ``register(name, channel_factory)`` for each."""
+
+
+@hookspec
+def register_escalation_targets(register: Callable[[str, Any], None]) -> None:
+    """The desk is collecting where escalations can go: call ``register(name, target)``."""
+
+
+@hookspec
+def track_event(desk: Any, event: Any) -> None:
+    """A desk has just saved ``event``, one of its domain events (once per event, in order)."""

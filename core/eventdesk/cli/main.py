@@ -11,10 +11,12 @@ from eventdesk import __version__
 from eventdesk.cli.context import ActorParam, DeskContext, pass_desk
 from eventdesk.cli.incident import incident
 from eventdesk.cli.output import emit_json, show_history, show_list, show_sla
+from eventdesk.cli.plugins import plugins
 from eventdesk.cli.sla import calendar, sla
 from eventdesk.cli.tenancy import access, agent, route, team, tenant
 from eventdesk.clock import ManualClock
 from eventdesk.demo import MORNING, run_demo
+from eventdesk.plugins import get_plugin_manager
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -125,6 +127,8 @@ cli.add_command(calendar)
 cli.add_command(sla)
 for group in (tenant, team, agent, route, access):
     cli.add_command(group)
+cli.add_command(plugins)
+get_plugin_manager().hook.register_commands(cli=cli)
 
 
 def main(argv: list[str] | None = None) -> None:
