@@ -368,14 +368,7 @@ class NaiveRouter:
 
     def decide(self, item: WorkItemInfo, at: datetime) -> Decision:
         rules = self.rules
-        tenant = rules.tenants.get(item.tenant)
-        if (
-            tenant is not None
-            and tenant.model == ServiceModel.HYBRID
-            and not item.overflowed
-            and item.group is None
-            and at - item.enqueued_at >= tenant.overflow_wait
-        ):
+        if rules.overflows(item, at):  # the engine's rule: the scan differs in the search only
             item.overflowed = True
         coverage = rules.item_coverage(item, at)
         # The reasons are worded as the engine's, so that both do the same work.

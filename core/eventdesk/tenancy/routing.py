@@ -312,11 +312,6 @@ class RoutingEngine:
         if item_id in self.waiting:
             self.waiting[item_id].overflowed = True
 
-    def regroup(self, item_id: str, group: str | None) -> None:
-        item = self.waiting.get(item_id) or self.active.get(item_id)
-        if item is not None:
-            item.group = group
-
     # --- coverage ------------------------------------------------------------
 
     def coverage(self, tenant_name: str, at: datetime, *, overflowed: bool = False) -> Coverage:
@@ -441,23 +436,26 @@ class RoutingEngine:
                     break  # later agents of this line have been idle for less time
         return best
 
-    def decide(self, item: WorkItemInfo, at: datetime) -> Decision:
-        """Decide for one waiting item (and apply the decision to the engine)."""
-        overflow = False
+    def overflows(self, item: WorkItemInfo, at: datetime) -> bool:
+        """Whether a hybrid tenant's item has waited out its overflow wait for its
+        dedicated team on shift (off shift the pool serves it anyway)."""
         tenant = self.tenants.get(item.tenant)
         if (
-            tenant is not None
-            and tenant.model == ServiceModel.HYBRID
-            and not item.overflowed
-            and item.group is None
-            and at - item.enqueued_at >= tenant.overflow_wait
+            tenant is None
+            or tenant.model != ServiceModel.HYBRID
+            or item.overflowed
+            or item.group is not None
+            or at - item.enqueued_at < tenant.overflow_wait
         ):
-            coverage = self.item_coverage(item, at)
-            # Overflow is from the dedicated team on shift; off shift the pool serves anyway.
-            if coverage.teams and all(
-                self.teams[t].kind == TeamKind.DEDICATED for t in coverage.teams
-            ):
-                item.overflowed = overflow = True
+            return False
+        teams = self.item_coverage(item, at).teams
+        return bool(teams) and all(self.teams[t].kind == TeamKind.DEDICATED for t in teams)
+
+    def decide(self, item: WorkItemInfo, at: datetime) -> Decision:
+        """Decide for one waiting item (and apply the decision to the engine)."""
+        overflow = self.overflows(item, at)
+        if overflow:
+            item.overflowed = True
         coverage = self.item_coverage(item, at)
         if not coverage.teams:
             when = (

@@ -12,6 +12,7 @@ import threading
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
+from uuid import UUID
 
 import attrs
 from eventsourcing.application import AggregateNotFoundError
@@ -216,6 +217,7 @@ class TenancyService:
         self._items_by_ref: dict[str, str] = {}
         self._refs: dict[str, str] = {}  # work item id -> incident number
         self._registered: dict[str, datetime] = {}
+        self._names: dict[Any, str] = {}  # aggregate id -> tenant, team or agent name
         self._waiting_reasons: dict[str, str] = {}
         self._topics = [get_topic(t) for t in _EVENT_TYPES]
 
@@ -244,14 +246,16 @@ class TenancyService:
         if isinstance(event, Tenant.Registered):
             self._tenants[event.name] = dict(event.settings)
             self._registered[event.name] = event.timestamp
+            self._names[event.originator_id] = event.name
             self._versions[("tenant", event.name)] = event.originator_version
             self._put_tenant(event.name)
         elif isinstance(event, Tenant.Updated):
-            name = self._name_of("tenant", event.originator_id, self._tenants)
+            name = self._name_of(event.originator_id)
             self._tenants[name].update(event.changes)
             self._versions[("tenant", name)] = event.originator_version
             self._put_tenant(name)
         elif isinstance(event, Team.Formed):
+            self._names[event.originator_id] = event.name
             self._team_rows[event.name] = {
                 "kind": event.kind,
                 "tenant": event.tenant,
@@ -262,11 +266,12 @@ class TenancyService:
             self._versions[("team", event.name)] = event.originator_version
             self._put_team(event.name)
         elif isinstance(event, Team.Updated):
-            name = self._name_of("team", event.originator_id, self._team_rows)
+            name = self._name_of(event.originator_id)
             self._team_rows[name].update(calendar=event.calendar, supervisors=event.supervisors)
             self._versions[("team", name)] = event.originator_version
             self._put_team(name)
         elif isinstance(event, Agent.Registered):
+            self._names[event.originator_id] = event.name
             self._agent_rows[event.name] = {
                 "teams": tuple(event.teams),
                 "skills": tuple(event.skills),
@@ -277,7 +282,7 @@ class TenancyService:
             self._versions[("agent", event.name)] = event.originator_version
             self._put_agent(event.name)
         elif isinstance(event, Agent.Updated):
-            name = self._name_of("agent", event.originator_id, self._agent_rows)
+            name = self._name_of(event.originator_id)
             row = self._agent_rows[name]
             for key, value in event.changes.items():
                 row[key] = (
@@ -288,7 +293,7 @@ class TenancyService:
             self._versions[("agent", name)] = event.originator_version
             self._put_agent(name)
         elif isinstance(event, Agent.PresenceChanged):
-            name = self._name_of("agent", event.originator_id, self._agent_rows)
+            name = self._name_of(event.originator_id)
             self._versions[("agent", name)] = event.originator_version
             engine.set_presence(name, Presence(event.presence), event.timestamp)
         elif isinstance(event, WorkItem.Queued):
@@ -348,11 +353,9 @@ class TenancyService:
                 if definition_id(CALENDAR, row["calendar"]) == event.originator_id:
                     self._put_team(name)
 
-    def _name_of(self, kind: str, originator_id: Any, names: Iterable[str]) -> str:
-        for name in names:
-            if directory_id(kind, name) == originator_id:
-                return name
-        raise UnknownNameError(kind, str(originator_id))  # pragma: no cover
+    def _name_of(self, originator_id: Any) -> str:
+        """The name of a tenant, team or agent, by its aggregate id."""
+        return self._names[originator_id]
 
     def _put_tenant(self, name: str) -> None:
         s = self._tenants[name]
@@ -776,7 +779,7 @@ class TenancyService:
                 and self._waiting_reasons.get(decision.item) == decision.reason
             )
             if not unchanged:
-                item = self.desk.repository.get(_uuid(decision.item))
+                item = self.desk.repository.get(UUID(decision.item))
                 if decision.overflow:
                     waited = _wait(moment - item.enqueued_at)
                     item.overflow(
@@ -849,6 +852,7 @@ class TenancyService:
         self._items_by_ref.clear()
         self._refs.clear()
         self._registered.clear()
+        self._names.clear()
         self._waiting_reasons.clear()
 
     def queue(
@@ -1126,21 +1130,9 @@ class TenancyService:
         return row["kind"] if row else None
 
 
-def _uuid(text: str) -> Any:
-    from uuid import UUID
-
-    return UUID(text)
-
-
 def _wait(delta: timedelta) -> str:
     minutes = int(delta.total_seconds() // 60)
     return f"{minutes} min"
-
-
-def check_tenant_name(value: Any) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise InvalidValueError("tenant", value, "a tenant name")
-    return value.strip()
 
 
 __all__ = [
