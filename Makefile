@@ -3,15 +3,19 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 PY := $(VENV)/bin/python
 EXAMPLE_PLUGIN := docs/example-plugin
-STAMP := $(VENV)/.installed-$(shell cat pyproject.toml $(EXAMPLE_PLUGIN)/pyproject.toml | cksum | cut -d' ' -f1)
+# Shipped plugins: each plugins/eventdesk_<name>/ is a project of its own, installed like a
+# third-party plugin, by its entry point.
+SHIPPED_PLUGINS := $(sort $(dir $(wildcard plugins/*/pyproject.toml)))
+PROJECTS := pyproject.toml $(EXAMPLE_PLUGIN)/pyproject.toml $(addsuffix pyproject.toml,$(SHIPPED_PLUGINS))
+STAMP := $(VENV)/.installed-$(shell cat $(PROJECTS) | cksum | cut -d' ' -f1)
 DEMO_DB ?= demo/eventdesk.db
 
 .PHONY: demo test bench lint format clean
 
-$(STAMP): pyproject.toml $(EXAMPLE_PLUGIN)/pyproject.toml
+$(STAMP): $(PROJECTS)
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet -e '.[test]' $(addprefix -e ,$(SHIPPED_PLUGINS))
 	$(PY) -m pip install --quiet -e $(EXAMPLE_PLUGIN)
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)

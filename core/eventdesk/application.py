@@ -17,7 +17,7 @@ from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import IntegrityError, Recording
 
 from eventdesk.clock import Clock, SystemClock
-from eventdesk.domain.incident import NOTES_MAX, Incident
+from eventdesk.domain.incident import NOTES_MAX, Incident, Message
 from eventdesk.domain.numbering import incident_id, parse_number
 from eventdesk.domain.priority import PriorityMatrix, check_level
 from eventdesk.errors import ConcurrencyConflictError, IncidentNotFoundError, InvalidValueError
@@ -32,7 +32,14 @@ from eventdesk.storage import StoreConfig
 from eventdesk.tenancy.access import Actor, ActorKind
 from eventdesk.tenancy.model import TeamKind
 from eventdesk.tenancy.service import TenancyService, UnknownNameError
-from eventdesk.views import Comment, HistoryEntry, IncidentSummary, IncidentView, Page
+from eventdesk.views import (
+    AttachmentInfo,
+    Comment,
+    HistoryEntry,
+    IncidentSummary,
+    IncidentView,
+    Page,
+)
 
 IncidentRef = str | int | UUID
 """An incident number (``INC0000042``, ``42``) or its aggregate id."""
@@ -396,18 +403,30 @@ class ServiceDesk(Application):
         text: str,
         *,
         internal: bool = False,
+        author_kind: str | None = None,
         actor: str = SYSTEM_ACTOR,
         expected_version: int | None = None,
     ) -> IncidentView:
         """Add a public comment, or an internal work note with ``internal=True``
-        (which a tenant user may not add: it could never read it)."""
+        (which a tenant user may not add: it could never read it).
+
+        ``author_kind`` says who wrote it: ``customer``, ``agent`` (a human),
+        ``bot`` or ``system`` (an automatic message). By default a tenant user
+        or the caller writes as the customer and anyone else as an agent. Only
+        a public message by a human agent meets a response target.
+        """
         if internal:
             self.tenancy.check(actor, "add a work note to", self._get(ref))
+        kind = author_kind
+        if kind is None and isinstance(actor, Actor) and actor.kind == ActorKind.TENANT_USER:
+            kind = "customer"
         return self._change(
             ref,
             "comment",
             actor,
-            lambda i, at: i.add_comment(text, public=not internal, actor=actor, at=at),
+            lambda i, at: i.add_comment(
+                text, public=not internal, actor=actor, at=at, author_kind=kind
+            ),
             expected_version,
         )
 
@@ -804,9 +823,9 @@ class ServiceDesk(Application):
             reassignment_count=incident.reassignment_count,
             reopen_count=incident.reopen_count,
             comments=tuple(
-                Comment(at=datetime.fromisoformat(at), actor=author, text=text, public=public)
-                for at, author, text, public in incident.comments
-                if public or not public_only
+                _comment_view(message)
+                for message in incident.comments
+                if message.public or not public_only
             ),
             opened_by=incident.opened_by,
             opened_at=incident.created_on,
@@ -817,12 +836,31 @@ class ServiceDesk(Application):
             version=incident.version,
             tenant=incident.tenant,
             work_minutes=0 if public_only else incident.work_minutes,
+            contact=incident.contact,
+            channel=incident.channel,
+            reply_channel=incident.last_customer_channel,
         )
 
 
 def _versions_read(aggregates: Iterable[Incident]) -> dict[UUID, int]:
     """Each aggregate's version as read, before its pending events."""
     return {a.id: a.version - len(a.pending_events) for a in aggregates}
+
+
+def _comment_view(message: Message) -> Comment:
+    return Comment(
+        at=message.at,
+        actor=message.actor,
+        text=message.text,
+        public=message.public,
+        author_kind=message.author_kind.value,
+        channel=message.channel,
+        message_id=message.message_id,
+        contact=message.contact,
+        attachments=tuple(
+            AttachmentInfo(a.name, a.content_type, a.size) for a in message.attachments
+        ),
+    )
 
 
 def _internal(event: Any) -> bool:

@@ -31,11 +31,39 @@ def to_jsonable(value: Any) -> Any:
 
 
 @attrs.frozen
+class AttachmentInfo:
+    """An attachment's metadata (the desk keeps no attachment bytes)."""
+
+    name: str
+    content_type: str
+    size: int
+
+
+@attrs.frozen
 class Comment:
+    """One message of an incident's conversation, on whatever channel it travelled.
+
+    ``author_kind`` is ``customer``, ``agent`` (a human), ``bot`` or ``system``;
+    ``public`` is False for an internal work note; ``channel`` is where it came in
+    or went out (``None`` for one written at the desk itself).
+    """
+
     at: datetime
     actor: str
     text: str
     public: bool
+    author_kind: str = "agent"
+    channel: str | None = None
+    message_id: str | None = None
+    contact: str | None = None
+    attachments: tuple[AttachmentInfo, ...] = ()
+
+    @property
+    def direction(self) -> str:
+        """``inbound`` from the customer, ``outbound`` to the customer, ``internal`` note."""
+        if not self.public:
+            return "internal"
+        return "inbound" if self.author_kind == "customer" else "outbound"
 
 
 @attrs.frozen
@@ -76,6 +104,9 @@ class IncidentView:
     version: int
     tenant: str | None = None
     work_minutes: int = 0
+    contact: str | None = None
+    channel: str | None = None
+    reply_channel: str | None = None  # where a reply goes by default: the customer's last
 
     def to_dict(self) -> dict[str, Any]:
         return to_jsonable(self)

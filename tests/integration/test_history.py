@@ -93,7 +93,15 @@ def test_each_entry_says_what_changed_and_what_the_event_carried(desk, clock):
     }
     # A comment is event data, not a change of a field.
     assert commented.changes == {}
-    assert commented.data == {"text": "Firmware update applied", "public": True}
+    assert commented.data == {
+        "text": "Firmware update applied",
+        "public": True,
+        "author_kind": "agent",
+        "channel": None,
+        "message_id": None,
+        "contact": None,
+        "attachments": [],
+    }
     assert resolved.changes["state"] == ("in_progress", "resolved")
     assert resolved.changes["resolution_code"] == (None, "fixed")
     assert resolved.data == {"code": "fixed", "notes": "firmware 2.4"}

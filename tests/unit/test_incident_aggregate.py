@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from eventdesk.domain import FINAL_STATES, OPEN_STATES, TRANSITIONS, HoldReason, Incident, State
 from eventdesk.domain.numbering import incident_id
+from eventdesk.domain.incident import AuthorKind
 from eventdesk.errors import (
     DomainError,
     EventDeskError,
@@ -452,10 +453,10 @@ def test_comments_and_work_notes_are_kept_in_order_until_the_incident_is_final()
     incident.add_comment("Restarted it for you", public=True, actor="bob", at=AT)
     incident.add_comment("  root cause is the cron job ", public=False, actor="bob", at=LATER)
 
-    assert incident.comments == (
-        (AT.isoformat(), "bob", "Restarted it for you", True),
-        (LATER.isoformat(), "bob", "root cause is the cron job", False),
-    )
+    assert [(m.at, m.actor, m.text, m.public, m.author_kind) for m in incident.comments] == [
+        (AT, "bob", "Restarted it for you", True, AuthorKind.AGENT),
+        (LATER, "bob", "root cause is the cron job", False, AuthorKind.AGENT),
+    ]
     # Fail to add an empty comment.
     with pytest.raises(InvalidValueError):
         incident.add_comment(" ", public=True, actor="bob", at=LATER)

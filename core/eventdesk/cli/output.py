@@ -186,14 +186,14 @@ def show_history(number: str, entries: Sequence[HistoryEntry]) -> None:
 def describe_changes(entry: HistoryEntry) -> str:
     parts: list[str] = []
     if entry.type == "Opened":
-        parts = [f"{k}={_cell(v)}" for k, v in entry.data.items() if v not in (None, "")]
+        parts = [f"{k}={_cell(v)}" for k, v in entry.data.items() if v not in (None, "", [])]
     else:
         parts = [f"{k}: {_cell(old)} → {_cell(new)}" for k, (old, new) in entry.changes.items()]
         shown = {new for _, new in entry.changes.values() if isinstance(new, str | int)}
         extra = [
             f"{k}={_cell(v)}"
             for k, v in entry.data.items()
-            if v not in (None, "") and v not in shown
+            if v not in (None, "", []) and not (isinstance(v, str | int) and v in shown)
         ]
         parts.extend(extra)
     return "; ".join(parts)

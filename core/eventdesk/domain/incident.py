@@ -9,11 +9,13 @@ from its injected clock).
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
 from uuid import UUID
 
+import attrs
 from eventsourcing.domain import Aggregate, event
 
 from eventdesk.domain.numbering import format_number, incident_id, parse_number
@@ -41,6 +43,94 @@ class HoldReason(StrEnum):
     AWAITING_VENDOR = "awaiting_vendor"
     AWAITING_PROBLEM = "awaiting_problem"
     AWAITING_CHANGE = "awaiting_change"
+
+
+class AuthorKind(StrEnum):
+    """Who wrote a message of the conversation.
+
+    Only a public message by a human ``agent`` answers the customer: a ``bot``'s
+    answer, a ``system`` message (an automatic acknowledgement) and an internal
+    note never meet a response or reply target.
+    """
+
+    CUSTOMER = "customer"
+    AGENT = "agent"
+    BOT = "bot"
+    SYSTEM = "system"
+
+
+def check_author_kind(kind: Any) -> AuthorKind:
+    try:
+        return AuthorKind(kind)
+    except ValueError:
+        raise InvalidValueError(
+            "author kind", kind, "one of " + ", ".join(k.value for k in AuthorKind)
+        ) from None
+
+
+def _inferred_author(actor: str, caller: str | None, public: bool) -> AuthorKind:
+    """A message whose author kind was not given: the customer's if the caller wrote it
+    in public, else a human agent's."""
+    return AuthorKind.CUSTOMER if public and actor == caller else AuthorKind.AGENT
+
+
+def author_kind_of(event: Any, caller: str | None) -> AuthorKind:
+    """The author kind a ``Commented`` event records (inferred for events stored before
+    author kinds existed)."""
+    kind = getattr(event, "author_kind", None)
+    if kind:
+        return AuthorKind(kind)
+    return _inferred_author(event.actor, caller, event.public)
+
+
+def answers_customer(event: Any, caller: str | None) -> bool:
+    """True for a ``Commented`` event that answers the customer: public, by a human agent."""
+    return bool(event.public) and author_kind_of(event, caller) == AuthorKind.AGENT
+
+
+@attrs.frozen
+class Attachment:
+    """What the desk keeps of an attachment: its metadata, not its bytes."""
+
+    name: str
+    content_type: str
+    size: int
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, Any]) -> Attachment:
+        try:
+            name, content_type, size = data["name"], data["content_type"], data["size"]
+        except (KeyError, TypeError):
+            raise InvalidValueError(
+                "attachment", data, "a mapping with name, content_type and size"
+            ) from None
+        if not isinstance(size, int) or isinstance(size, bool) or size < 0:
+            raise InvalidValueError("attachment size", size, "a whole number of bytes")
+        return cls(
+            name=_text("attachment name", name, max_length=255) or "unnamed",
+            content_type=_text("attachment type", content_type, max_length=255)
+            or "application/octet-stream",
+            size=size,
+        )
+
+    def to_mapping(self) -> dict[str, Any]:
+        return {"name": self.name, "content_type": self.content_type, "size": self.size}
+
+
+@attrs.frozen
+class Message:
+    """One entry of an incident's conversation: a comment, a work note, or a message
+    that came in or went out on a channel."""
+
+    at: datetime
+    actor: str
+    text: str
+    public: bool
+    author_kind: AuthorKind
+    channel: str | None = None
+    message_id: str | None = None
+    contact: str | None = None
+    attachments: tuple[Attachment, ...] = ()
 
 
 OPEN_STATES = frozenset({State.NEW, State.IN_PROGRESS, State.ON_HOLD})
@@ -113,6 +203,8 @@ class Incident(Aggregate):
         configuration_item: str | None = None,
         caller: str | None = None,
         tenant: str | None = None,
+        contact: str | None = None,
+        channel: str | None = None,
     ) -> Incident:
         return cls(
             sequence=sequence,
@@ -128,6 +220,8 @@ class Incident(Aggregate):
             actor=actor,
             timestamp=at,
             tenant=_optional("tenant", tenant),
+            contact=_optional("contact", contact),
+            channel=_optional("channel", channel),
         )
 
     @event("Opened")
@@ -146,9 +240,15 @@ class Incident(Aggregate):
         actor: str,
         timestamp: datetime,
         tenant: str | None = None,  # absent from events stored before tenancy
+        contact: str | None = None,  # absent from events stored before contacts
+        channel: str | None = None,  # the channel it came in on; absent before channels
     ) -> None:
         self.sequence = sequence
         self.tenant = tenant
+        self.contact = contact
+        self.channel = channel
+        # The channel the customer last wrote on: where a reply goes unless told otherwise.
+        self.last_customer_channel = channel
         self.number = format_number(sequence)
         self.summary = summary
         self.description = description
@@ -172,8 +272,8 @@ class Incident(Aggregate):
         self.parent_number: str | None = None
         self.child_numbers: tuple[str, ...] = ()
         self.problem: str | None = None
-        # (at, actor, text, public) per entry; tuples so that a state copy never aliases.
-        self.comments: tuple[tuple[str, str, str, bool], ...] = ()
+        # The conversation, in order; a tuple of frozen values, so a state copy never aliases.
+        self.comments: tuple[Message, ...] = ()
         self.opened_by = actor
         self.resolved_at: datetime | None = None
         self.resolved_by: str | None = None
@@ -352,15 +452,84 @@ class Incident(Aggregate):
     def _work_logged(self, minutes: int, team: str | None, actor: str, timestamp: datetime) -> None:
         self.work_minutes += minutes
 
-    def add_comment(self, text: str, *, public: bool, actor: str, at: datetime) -> None:
+    def add_comment(
+        self,
+        text: str,
+        *,
+        public: bool,
+        actor: str,
+        at: datetime,
+        author_kind: str | None = None,
+        channel: str | None = None,
+        message_id: str | None = None,
+        contact: str | None = None,
+        attachments: Iterable[Mapping[str, Any] | Attachment] = (),
+    ) -> None:
+        """Add to the conversation: a public message, or an internal work note.
+
+        ``author_kind`` says who wrote it (default: the customer if the actor is
+        the caller, else a human agent); ``channel``, ``message_id`` and
+        ``contact`` say where a message came from or goes to.
+        """
         self.check_not_final("comment on")
+        if author_kind is None:
+            kind = _inferred_author(actor, self.caller, public)
+        else:
+            kind = check_author_kind(author_kind)
+            if not public and kind == AuthorKind.CUSTOMER:
+                raise InvalidValueError(
+                    "author kind", kind.value, "the desk's for an internal work note"
+                )
+        files = [
+            a if isinstance(a, Attachment) else Attachment.from_mapping(a) for a in attachments
+        ]
         self._commented(
-            text=_text("comment", text, required=True), public=public, actor=actor, timestamp=at
+            text=_text("comment", text, required=not files) or "(attachments only)",
+            public=public,
+            actor=actor,
+            timestamp=at,
+            author_kind=kind.value,
+            channel=_optional("channel", channel),
+            message_id=_text("message id", message_id, max_length=998) or None,
+            contact=_optional("contact", contact),
+            attachments=[file.to_mapping() for file in files],
         )
 
     @event("Commented")
-    def _commented(self, text: str, public: bool, actor: str, timestamp: datetime) -> None:
-        self.comments = (*self.comments, (timestamp.isoformat(), actor, text, public))
+    def _commented(
+        self,
+        text: str,
+        public: bool,
+        actor: str,
+        timestamp: datetime,
+        # Absent from events stored before the conversation had channels:
+        author_kind: str | None = None,
+        channel: str | None = None,
+        message_id: str | None = None,
+        contact: str | None = None,
+        attachments: list[dict[str, Any]] | None = None,
+    ) -> None:
+        kind = (
+            AuthorKind(author_kind) if author_kind else _inferred_author(actor, self.caller, public)
+        )
+        self.comments = (
+            *self.comments,
+            Message(
+                at=timestamp,
+                actor=actor,
+                text=text,
+                public=public,
+                author_kind=kind,
+                channel=channel,
+                message_id=message_id,
+                contact=contact,
+                attachments=tuple(
+                    Attachment(a["name"], a["content_type"], a["size"]) for a in attachments or ()
+                ),
+            ),
+        )
+        if kind == AuthorKind.CUSTOMER and channel:
+            self.last_customer_channel = channel
 
     def categorise(
         self,

@@ -15,7 +15,7 @@ from typing import Any
 import attrs
 from eventdesk.calendars.model import BusinessCalendar
 from eventdesk.clock import as_utc
-from eventdesk.domain.incident import HoldReason, Incident
+from eventdesk.domain.incident import HoldReason, Incident, answers_customer
 from eventdesk.sla.policy import METRICS, SlaPolicy, threshold_key
 from eventdesk.views import to_jsonable
 
@@ -262,7 +262,7 @@ class SlaFold:
             for clock in self.clocks.values():
                 clock.start(at)
         elif isinstance(event, Incident.Commented):
-            if event.public and event.actor != self.caller:
+            if answers_customer(event, self.caller):
                 response.stop(at, "met")
         elif isinstance(event, Incident.Resolved):
             response.stop(at, "met")
