@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from eventdesk.domain import FINAL_STATES, OPEN_STATES, TRANSITIONS, HoldReason, Incident, State
-from eventdesk.domain.numbering import incident_id
 from eventdesk.domain.incident import AuthorKind
+from eventdesk.domain.numbering import incident_id
 from eventdesk.errors import (
     DomainError,
     EventDeskError,

@@ -25,7 +25,6 @@ from datetime import datetime
 from typing import Any, ClassVar
 
 import attrs
-
 from eventdesk.domain.incident import Attachment
 from eventdesk.errors import EventDeskError, InvalidValueError
 
