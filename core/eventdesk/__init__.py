@@ -13,6 +13,7 @@ from eventdesk.errors import (
     IncidentNotFoundError,
     InvalidValueError,
     MajorIncidentError,
+    NotFoundError,
     StorageConfigError,
 )
 from eventdesk.views import Comment, HistoryEntry, IncidentSummary, IncidentView, Page
@@ -37,6 +38,7 @@ __all__ = [
     "InvalidValueError",
     "MajorIncidentError",
     "ManualClock",
+    "NotFoundError",
     "Page",
     "PriorityMatrix",
     "ServiceDesk",

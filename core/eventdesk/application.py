@@ -26,12 +26,14 @@ from eventdesk.projections.base import Projector
 from eventdesk.projections.definitions import DefinitionIndex
 from eventdesk.projections.incidents import IncidentList
 from eventdesk.projections.sla_timers import SlaTimerIndex
+from eventdesk.projections.tokens import TokenIndex
 from eventdesk.projections.work_log import WorkLog
 from eventdesk.sla.service import SlaService
 from eventdesk.storage import StoreConfig
 from eventdesk.tenancy.access import Actor, ActorKind
 from eventdesk.tenancy.model import TeamKind
 from eventdesk.tenancy.service import TenancyService, UnknownNameError
+from eventdesk.tokens.service import TokenService
 from eventdesk.views import (
     AttachmentInfo,
     Comment,
@@ -88,11 +90,19 @@ class ServiceDesk(Application):
             self.definition_index = DefinitionIndex()
             self.incident_list = IncidentList()
             self.sla_timer_index = SlaTimerIndex(self.sla.timers_for, self.sla.config)
+            self.tokens = TokenService(self)
             self.work_log = WorkLog()
+            self.token_index = TokenIndex()
             self.projector = Projector(
                 self,
                 self.store.open_sql(),
-                [self.definition_index, self.incident_list, self.sla_timer_index, self.work_log],
+                [
+                    self.definition_index,
+                    self.incident_list,
+                    self.sla_timer_index,
+                    self.work_log,
+                    self.token_index,
+                ],
             )
 
     def _notify(self, recordings: list[Recording[UUID]]) -> None:

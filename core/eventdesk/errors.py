@@ -72,7 +72,11 @@ class IncidentLinkError(DomainError):
     """A parent/child link would be invalid (itself, a cycle, a closed incident)."""
 
 
-class IncidentNotFoundError(EventDeskError):
+class NotFoundError(EventDeskError):
+    """What was asked for does not exist (an incident, a tenant, a token...)."""
+
+
+class IncidentNotFoundError(NotFoundError):
     """No incident has the given number or id."""
 
     def __init__(self, reference: object) -> None:

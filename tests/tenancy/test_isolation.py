@@ -9,7 +9,7 @@ The table ACCESSES names every public ServiceDesk method that touches an
 incident, and a test fails when a new one appears that the table does not
 cover, so the isolation test cannot silently go stale. The table GUARDED does
 the same for every other public method that takes an ``actor``, of the desk,
-of ``desk.tenancy`` and of ``desk.sla``: which kinds of actor it refuses.
+of ``desk.tenancy``, ``desk.sla`` and ``desk.tokens``: which kinds of actor it refuses.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from eventdesk.sla.service import SlaService
 from eventdesk.tenancy import AccessDeniedError, Actor
 from eventdesk.tenancy.service import TenancyService
 from eventdesk.tenancy.work import AccessRefused
+from eventdesk.tokens import TokenService
 from eventsourcing.utils import get_topic
 
 FOREIGN = "acme"  # a dedicated tenant: only acme-team (ana) serves it
@@ -642,6 +643,14 @@ GUARDED: dict[tuple[str, str], Guarded] = {
         "replay SLA attainment",
         lambda s, a: s.desk.sla.attainment(s.desk.sla.policy(), actor=a),
     ),
+    # desk.tokens: API tokens are the administrators'.
+    ("tokens", "create"): admins_only(
+        "create an API token", lambda s, a: s.desk.tokens.create(s.new, "agent:ana", actor=a)
+    ),
+    ("tokens", "revoke"): admins_only(
+        "revoke an API token", lambda s, a: s.desk.tokens.revoke(TOKEN, actor=a)
+    ),
+    ("tokens", "list"): admins_only("list API tokens", lambda s, a: s.desk.tokens.list(actor=a)),
     ("sla", "status"): Guarded(
         "sla",
         lambda s, a: s.desk.sla.status(s.incident, actor=a),
@@ -684,12 +693,13 @@ NO_ACTOR = {
     ("sla", "fold"): "an incident's clocks for the embedding system (status() is guarded)",
     ("sla", "timers_for"): "an incident's next timers, for the timer index",
     ("sla", "run"): "the timer worker: tick() as the system, in a loop",
+    ("tokens", "authenticate"): "who a token acts as: the HTTP server's question",
 }
-SERVICES: dict[str, type] = {"tenancy": TenancyService, "sla": SlaService}
+SERVICES: dict[str, type] = {"tenancy": TenancyService, "sla": SlaService, "tokens": TokenService}
 
 
 @pytest.mark.parametrize("service", SERVICES)
-def test_the_table_covers_every_public_method_of_the_tenancy_and_sla_services(service):
+def test_the_table_covers_every_public_method_of_the_tenancy_sla_and_token_services(service):
     public = public_methods(SERVICES[service])
     takes_actor = {
         n for n in public if "actor" in inspect.signature(getattr(SERVICES[service], n)).parameters
@@ -707,10 +717,12 @@ def test_the_table_covers_every_public_method_of_the_tenancy_and_sla_services(se
 
 
 _FRESH = itertools.count(1)
+TOKEN = "crm"
 
 
 def scene(desk: ServiceDesk, clock) -> Scene:
     number = desk.open_incident("Printer on fire", impact=2, urgency=2, tenant=FOREIGN).number
+    desk.tokens.create(TOKEN, "agent:ana")  # revoking it again changes nothing
     clock.advance(hours=1)  # its 30-minute response target has passed: a tick would raise
     return Scene(desk, number, f"new-{next(_FRESH)}")
 

@@ -14,6 +14,7 @@ from eventdesk.cli.output import emit_json, show_history, show_list, show_sla
 from eventdesk.cli.plugins import plugins
 from eventdesk.cli.sla import calendar, sla
 from eventdesk.cli.tenancy import access, agent, route, team, tenant
+from eventdesk.cli.tokens import token
 from eventdesk.clock import ManualClock
 from eventdesk.demo import MORNING, run_demo
 from eventdesk.plugins import get_plugin_manager
@@ -128,6 +129,7 @@ cli.add_command(sla)
 for group in (tenant, team, agent, route, access):
     cli.add_command(group)
 cli.add_command(plugins)
+cli.add_command(token)
 get_plugin_manager().hook.register_commands(cli=cli)
 
 

@@ -84,6 +84,18 @@ class Actor(str):
                 return cls.tenant_user(name, tenant)
         raise InvalidValueError("actor", text, "agent:NAME, user:NAME/TENANT or admin:NAME")
 
+    def spec(self) -> str:
+        """The text :meth:`parse` reads back: ``agent:ana``, ``user:carla@acme/acme``.
+
+        >>> Actor.parse(Actor.tenant_user("carla@acme", "acme").spec()).tenant
+        'acme'
+        """
+        if self.kind == ActorKind.TENANT_USER:
+            return f"user:{self}/{self.tenant}"
+        if self.kind == ActorKind.ADMINISTRATOR:
+            return f"admin:{self}"
+        return f"agent:{self}"
+
     def describe(self) -> str:
         if self.kind == ActorKind.TENANT_USER:
             return f"tenant user {self} of {self.tenant}"

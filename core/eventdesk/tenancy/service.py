@@ -23,7 +23,12 @@ from eventdesk.clock import as_utc
 from eventdesk.domain.definition import CALENDAR, Definition, definition_id
 from eventdesk.domain.incident import Incident
 from eventdesk.domain.priority import PriorityMatrix
-from eventdesk.errors import ConcurrencyConflictError, EventDeskError, InvalidValueError
+from eventdesk.errors import (
+    ConcurrencyConflictError,
+    EventDeskError,
+    InvalidValueError,
+    NotFoundError,
+)
 from eventdesk.projections.incidents import Scope
 from eventdesk.tenancy.access import TENANT_USER_COMMANDS, AccessDeniedError, Actor, ActorKind
 from eventdesk.tenancy.cost import Advice, CostReport, advise, cost
@@ -73,7 +78,7 @@ _EVENT_TYPES: tuple[type, ...] = (
 )
 
 
-class UnknownNameError(EventDeskError):
+class UnknownNameError(NotFoundError):
     """No tenant, team or agent of that name."""
 
     def __init__(self, kind: str, name: str) -> None:
@@ -81,10 +86,11 @@ class UnknownNameError(EventDeskError):
 
 
 class DuplicateNameError(EventDeskError):
-    """A tenant, team or agent of that name exists already."""
+    """A tenant, team, agent or API token of that name exists already."""
 
     def __init__(self, kind: str, name: str) -> None:
-        super().__init__(f"a {kind} named {name!r} exists already", kind=kind, name=name)
+        article = "an" if kind[:1].lower() in "aeiou" else "a"
+        super().__init__(f"{article} {kind} named {name!r} exists already", kind=kind, name=name)
 
 
 @attrs.frozen
