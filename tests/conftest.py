@@ -1,4 +1,5 @@
-"""Fixtures shared by every test: a clock, and desks on each of the three stores.
+"""Fixtures shared by every test: a clock, desks on each of the three stores, and a
+real HTTP server on loopback.
 
 PostgreSQL tests need a server (``EVENTDESK_TEST_POSTGRES``, default
 ``postgresql://127.0.0.1:5432/test``). Without one they are skipped with the
@@ -7,13 +8,21 @@ reason, unless ``EVENTDESK_REQUIRE_POSTGRES=1`` (as in CI), where they fail.
 
 from __future__ import annotations
 
+import http.client
+import json
 import os
+import socket
+import threading
+import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
+import uvicorn
 from eventdesk import ManualClock, ServiceDesk
 from eventdesk.storage import StoreConfig
 
@@ -111,3 +120,101 @@ def another_desk(store: str, db: str, clock: ManualClock) -> Iterator[Callable[[
     yield open_desk
     for service_desk in opened:
         service_desk.close()
+
+
+# --- a real HTTP server on loopback --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the server answered: status, headers (lower-case names) and body."""
+
+    status: int
+    headers: Mapping[str, str]
+    body: bytes
+
+    def json(self) -> Any:
+        assert self.headers.get("content-type", "").startswith("application/json"), self
+        return json.loads(self.body)
+
+    @property
+    def text(self) -> str:
+        return self.body.decode("utf-8")
+
+
+class LiveServer:
+    """An ASGI application served by uvicorn on a free loopback port, in a thread."""
+
+    def __init__(self, app: Any) -> None:
+        self.socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.socket.bind(("127.0.0.1", 0))
+        self.host, self.port = self.socket.getsockname()
+        config = uvicorn.Config(app, lifespan="on", log_level="warning", access_log=False)
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(
+            target=self.server.run, kwargs={"sockets": [self.socket]}, daemon=True
+        )
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    def start(self) -> LiveServer:
+        self.thread.start()
+        deadline = time.monotonic() + 30
+        while not self.server.started:
+            if not self.thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError("the HTTP server did not start")
+            time.sleep(0.01)
+        return self
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=30)
+        self.socket.close()
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        json_body: Any = None,
+        body: bytes | None = None,
+        token: str | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> Answer:
+        """One request on a new connection (http.client: nothing between the test and
+        the socket but HTTP/1.1)."""
+        sent = dict(headers or {})
+        if json_body is not None:
+            body = json.dumps(json_body).encode("utf-8")
+            sent.setdefault("Content-Type", "application/json")
+        if token is not None:
+            sent["Authorization"] = f"Bearer {token}"
+        connection = http.client.HTTPConnection(self.host, self.port, timeout=60)
+        try:
+            connection.request(method, path, body=body, headers=sent)
+            response = connection.getresponse()
+            return Answer(
+                response.status,
+                {name.lower(): value for name, value in response.getheaders()},
+                response.read(),
+            )
+        finally:
+            connection.close()
+
+
+@pytest.fixture
+def live_server() -> Iterator[Callable[[Any], LiveServer]]:
+    """Serve an ASGI application on loopback: ``live_server(app).request("GET", "/health")``.
+    Every server started is stopped after the test."""
+    started: list[LiveServer] = []
+
+    def serve(app: Any) -> LiveServer:
+        started.append(LiveServer(app))
+        return started[-1].start()
+
+    yield serve
+    for server in started:
+        server.stop()

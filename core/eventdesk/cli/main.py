@@ -12,6 +12,7 @@ from eventdesk.cli.context import ActorParam, DeskContext, pass_desk
 from eventdesk.cli.incident import incident
 from eventdesk.cli.output import emit_json, show_history, show_list, show_sla
 from eventdesk.cli.plugins import plugins
+from eventdesk.cli.serve import serve
 from eventdesk.cli.sla import calendar, sla
 from eventdesk.cli.tenancy import access, agent, route, team, tenant
 from eventdesk.cli.tokens import token
@@ -130,6 +131,7 @@ for group in (tenant, team, agent, route, access):
     cli.add_command(group)
 cli.add_command(plugins)
 cli.add_command(token)
+cli.add_command(serve)
 get_plugin_manager().hook.register_commands(cli=cli)
 
 

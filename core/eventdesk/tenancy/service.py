@@ -905,7 +905,8 @@ class TenancyService:
         info = self.engine.agents.get(str(actor))
         if info is None:
             return Scope()
-        tenants = frozenset(t for t in self._tenants if self.engine.serves(str(actor), t))
+        with self._lock:  # another thread's refresh may be adding a tenant
+            tenants = frozenset(t for t in self._tenants if self.engine.serves(str(actor), t))
         return Scope(tenants=tenants, assignee=str(actor), groups=frozenset(info.teams))
 
     def refusal_reason(
@@ -1040,7 +1041,8 @@ class TenancyService:
             return None
         if actor.kind == ActorKind.TENANT_USER:
             return {actor.tenant or ""}
-        return {t for t in self._tenants if self.engine.serves(str(actor), t)}
+        with self._lock:  # another thread's refresh may be adding a tenant
+            return {t for t in self._tenants if self.engine.serves(str(actor), t)}
 
     def cost(self, tenant: str, month: str | date, *, actor: str = "system") -> CostReport:
         """The tenant's cost for a month (``2026-11``) under its model."""
