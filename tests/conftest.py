@@ -221,3 +221,59 @@ def note_channel() -> Iterator[NoteChannel]:
         yield kit
     finally:
         manager.unregister(name="test-note-channel")
+
+
+# --- a web server on loopback that keeps what it is sent ------------------------------------
+
+
+class HttpSink:
+    """A real HTTP server on loopback (a webhook receiver, an SMS gateway): it keeps each
+    request it is sent and answers with the statuses it is told to, in order (then 200)."""
+
+    def __init__(self) -> None:
+        import json
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        self.requests: list[dict] = []
+        self.statuses: list[int] = []
+        sink = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                status = sink.statuses.pop(0) if sink.statuses else 200
+                sink.requests.append(
+                    {
+                        "path": self.path,
+                        "headers": {k.lower(): v for k, v in self.headers.items()},
+                        "body": body,
+                        "status": status,
+                    }
+                )
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.end_headers()
+                self.wfile.write(json.dumps({"id": f"sink-{len(sink.requests)}"}).encode())
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self._thread.start()
+
+    def accepted(self) -> list[dict]:
+        return [r for r in self.requests if r["status"] == 200]
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def http_sink() -> Iterator[HttpSink]:
+    sink = HttpSink()
+    yield sink
+    sink.close()

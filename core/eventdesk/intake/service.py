@@ -45,6 +45,7 @@ from eventdesk.channels.base import (
     OutboundMessage,
     PayloadError,
 )
+from eventdesk.clock import as_utc
 from eventdesk.contacts.model import Contact
 from eventdesk.domain.incident import (
     FINAL_STATES,
@@ -67,6 +68,7 @@ from eventdesk.intake.model import (
     message_key_id,
     thread_key_id,
 )
+from eventdesk.projections.incidents import read_time
 from eventdesk.views import to_jsonable
 
 if TYPE_CHECKING:
@@ -106,6 +108,23 @@ class IntakeResult:
     def taken(self) -> bool:
         """True unless the payload went to the dead-letter store."""
         return self.status not in ("dead_letter", "unauthenticated")
+
+    def to_dict(self) -> dict[str, Any]:
+        return to_jsonable(self)
+
+
+@attrs.frozen
+class DeliverySummary:
+    """A reply on its way out: where, its state, how many attempts, the last error."""
+
+    id: str
+    incident: str
+    channel: str
+    state: str  # pending | delivered | failed
+    attempts: int
+    next_attempt_at: datetime | None
+    last_error: str | None
+    requested_at: datetime
 
     def to_dict(self) -> dict[str, Any]:
         return to_jsonable(self)
@@ -601,7 +620,7 @@ class IntakeService:
         """Try every delivery whose next attempt is due; counts of the states they reach."""
         self.desk.tenancy.guard(actor, "run deliveries")
         self.desk.catch_up()
-        moment = now or self.desk.clock.now()
+        moment = as_utc(now) if now is not None else self.desk.clock.now()
         counts: dict[str, int] = {}
         for delivery_id in self.desk.delivery_index.due(self.desk.projector.db, moment, limit):
             state = self.deliver(delivery_id)
@@ -616,13 +635,32 @@ class IntakeService:
         incident: str | None = None,
         limit: int = 100,
         actor: str = "system",
-    ) -> list[dict[str, Any]]:
+    ) -> list[DeliverySummary]:
         """Deliveries, oldest first, with their state, attempts and last error."""
         self.desk.tenancy.guard(actor, "read deliveries")
+        if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= 10_000:
+            raise InvalidValueError("limit", limit, "a whole number 1 to 10000")
+        if incident is not None:
+            incident = self.desk._get(incident).number
         self.desk.catch_up()
-        return self.desk.delivery_index.query(
+        rows = self.desk.delivery_index.query(
             self.desk.projector.db, state=state, incident=incident, limit=limit
         )
+        return [
+            DeliverySummary(
+                id=row["id"],
+                incident=row["incident"],
+                channel=row["channel"],
+                state=row["state"],
+                attempts=int(row["attempts"]),
+                next_attempt_at=read_time(row["next_attempt_at"])
+                if row["next_attempt_at"]
+                else None,
+                last_error=row["last_error"],
+                requested_at=read_time(row["requested_at"]),
+            )
+            for row in rows
+        ]
 
 
 def _references(ids: list[str], keep: int = 20) -> tuple[str, ...]:
