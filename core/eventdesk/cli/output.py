@@ -126,7 +126,8 @@ def _said_by(message: Comment) -> str:
     if message.author_kind == "customer":
         how = f"customer, by {message.channel}" if message.channel else "customer"
     elif message.channel:
-        how = f"{'reply' if message.author_kind == 'agent' else message.author_kind} by {message.channel}"
+        who = "reply" if message.author_kind == "agent" else message.author_kind
+        how = f"{who} by {message.channel}"
     else:
         how = "comment" if message.author_kind == "agent" else f"{message.author_kind} comment"
     return f"{message.actor} ({how})"
