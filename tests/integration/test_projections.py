@@ -32,6 +32,9 @@ def test_each_read_model_tracks_how_far_it_has_got(desk):
         "incident_list",
         "sla_timers",
         "work_log",
+        "contacts",
+        "dead_letters",
+        "deliveries",
         "api_tokens",
     }
     assert set(positions(desk).values()) == {0}
