@@ -1,6 +1,8 @@
 """Channels: how messages reach the desk and how its replies go out (see ``base``)."""
 
 from eventdesk.channels.base import (
+    SUBJECT_MAX,
+    TEXT_MAX,
     Attachment,
     AuthenticityError,
     Channel,
@@ -12,9 +14,12 @@ from eventdesk.channels.base import (
     InboundMessage,
     OutboundMessage,
     PayloadError,
+    incident_number,
 )
 
 __all__ = [
+    "SUBJECT_MAX",
+    "TEXT_MAX",
     "Attachment",
     "AuthenticityError",
     "Channel",
@@ -26,4 +31,5 @@ __all__ = [
     "InboundMessage",
     "OutboundMessage",
     "PayloadError",
+    "incident_number",
 ]

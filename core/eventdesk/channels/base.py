@@ -26,10 +26,13 @@ from typing import Any, ClassVar
 
 import attrs
 
-from eventdesk.domain.incident import Attachment
+from eventdesk.domain.incident import NOTES_MAX, SUMMARY_MAX, Attachment
+from eventdesk.domain.numbering import format_number, parse_number
 from eventdesk.errors import EventDeskError, InvalidValueError
 
 __all__ = [
+    "SUBJECT_MAX",
+    "TEXT_MAX",
     "Attachment",
     "AuthenticityError",
     "Channel",
@@ -41,9 +44,12 @@ __all__ = [
     "InboundMessage",
     "OutboundMessage",
     "PayloadError",
+    "incident_number",
 ]
 
 IDENTITY_KINDS = ("email", "phone", "whatsapp", "chat")
+TEXT_MAX = NOTES_MAX  # characters of a message's text the desk keeps in a conversation
+SUBJECT_MAX = SUMMARY_MAX  # characters of a subject (the summary of an incident it opens)
 _EMAIL = re.compile(r"^[^@\s<>()\[\],;:\"]+@[^@\s<>()\[\],;:\"]+\.[^@\s<>()\[\],;:\"]+$")
 _E164 = re.compile(r"^\+[1-9]\d{6,14}$")
 _TOKEN = re.compile(r"^[\w.@:+\-/=]{1,200}$")
@@ -107,6 +113,20 @@ def normalise_identity(kind: str, value: str) -> str:
     if not _TOKEN.match(text):
         raise InvalidValueError(f"{kind} identity", value, "1 to 200 letters, digits or .@:+-/=_")
     return text
+
+
+def incident_number(text: str) -> str | None:
+    """The incident number a reference names (``INC0000042``, ``inc42``, ``42``), in its
+    one written form, or None if it names no incident.
+
+    >>> incident_number(" inc42 "), incident_number("42"), incident_number("the last one")
+    ('INC0000042', 'INC0000042', None)
+    """
+    if not isinstance(text, str):
+        return None
+    reference = text.strip()
+    sequence = int(reference) if reference.isdigit() else parse_number(reference)
+    return format_number(sequence) if sequence else None
 
 
 @attrs.frozen

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.routing import Route
 
@@ -28,6 +27,7 @@ from eventdesk.http.bodies import (
     take_fields,
 )
 from eventdesk.http.errors import HttpError
+from eventdesk.http.gate import in_desk
 from eventdesk.tenancy.access import Actor
 
 BEARER = "bearer"
@@ -53,7 +53,7 @@ async def authenticated(request: Request) -> Actor:
             headers={"WWW-Authenticate": _CHALLENGE},
         )
     desk: ServiceDesk = request.app.state.desk
-    actor = await run_in_threadpool(desk.tokens.authenticate, token.strip())
+    actor = await in_desk(request, desk.tokens.authenticate, token.strip())
     if actor is None:
         raise HttpError(
             401,
@@ -141,7 +141,7 @@ async def list_incidents(request: Request) -> JSONAnswer:
     actor = await authenticated(request)
     filters = list_filters(request)
     desk: ServiceDesk = request.app.state.desk
-    page = await run_in_threadpool(lambda: desk.list_incidents(actor=actor, **filters))
+    page = await in_desk(request, lambda: desk.list_incidents(actor=actor, **filters))
     return JSONAnswer(page)
 
 
@@ -171,7 +171,7 @@ async def open_incident(request: Request) -> JSONAnswer:
         fields["channel"] = fields["channel"].strip().lower()
     desk: ServiceDesk = request.app.state.desk
     summary = fields.pop("summary")
-    view = await run_in_threadpool(lambda: desk.open_incident(summary, actor=actor, **fields))
+    view = await in_desk(request, lambda: desk.open_incident(summary, actor=actor, **fields))
     return JSONAnswer(view, status_code=201, headers={"Location": f"/api/incidents/{view.number}"})
 
 
@@ -187,14 +187,14 @@ async def show_incident(request: Request) -> JSONAnswer:
         view = desk.get_incident(ref, actor=actor)
         return {**view.to_dict(), "sla": desk.sla.status(view.id, actor=actor)}
 
-    return JSONAnswer(await run_in_threadpool(show))
+    return JSONAnswer(await in_desk(request, show))
 
 
 async def incident_history(request: Request) -> JSONAnswer:
     actor = await authenticated(request)
     ref = request.path_params["ref"]
     desk: ServiceDesk = request.app.state.desk
-    return JSONAnswer(await run_in_threadpool(lambda: desk.history(ref, actor=actor)))
+    return JSONAnswer(await in_desk(request, lambda: desk.history(ref, actor=actor)))
 
 
 COMMENT_FIELDS = {"text": TEXT, "internal": FLAG, "expected_version": WHOLE_NUMBER}
@@ -207,8 +207,28 @@ async def add_comment(request: Request) -> JSONAnswer:
     desk: ServiceDesk = request.app.state.desk
     text = fields.pop("text")
     return JSONAnswer(
-        await run_in_threadpool(lambda: desk.comment(ref, text, actor=actor, **fields))
+        await in_desk(request, lambda: desk.comment(ref, text, actor=actor, **fields))
     )
+
+
+async def incident_conversation(request: Request) -> JSONAnswer:
+    actor = await authenticated(request)
+    ref = request.path_params["ref"]
+    desk: ServiceDesk = request.app.state.desk
+    return JSONAnswer(await in_desk(request, lambda: desk.conversation(ref, actor=actor)))
+
+
+REPLY_FIELDS = {"text": TEXT, "channel": TEXT, "expected_version": WHOLE_NUMBER}
+
+
+async def add_reply(request: Request) -> JSONAnswer:
+    """A reply to the incident's contact, sent on their channel (or ``channel``)."""
+    actor = await authenticated(request)
+    fields = await _json_fields(request, REPLY_FIELDS, ("text",))
+    ref = request.path_params["ref"]
+    desk: ServiceDesk = request.app.state.desk
+    text = fields.pop("text")
+    return JSONAnswer(await in_desk(request, lambda: desk.reply(ref, text, actor=actor, **fields)))
 
 
 # --- the lifecycle and assignment ----------------------------------------------------------
@@ -243,7 +263,7 @@ async def incident_action(request: Request) -> JSONAnswer:
     ref = request.path_params["ref"]
     desk: ServiceDesk = request.app.state.desk
     command = command_of(desk)
-    return JSONAnswer(await run_in_threadpool(lambda: command(ref, actor=actor, **fields)))
+    return JSONAnswer(await in_desk(request, lambda: command(ref, actor=actor, **fields)))
 
 
 routes = [
@@ -251,6 +271,8 @@ routes = [
     Route("/api/incidents", open_incident, methods=["POST"]),
     Route("/api/incidents/{ref}", show_incident, methods=["GET"]),
     Route("/api/incidents/{ref}/history", incident_history, methods=["GET"]),
+    Route("/api/incidents/{ref}/conversation", incident_conversation, methods=["GET"]),
     Route("/api/incidents/{ref}/comments", add_comment, methods=["POST"]),
+    Route("/api/incidents/{ref}/replies", add_reply, methods=["POST"]),
     Route("/api/incidents/{ref}/{action}", incident_action, methods=["POST"]),
 ]

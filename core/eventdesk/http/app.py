@@ -1,10 +1,8 @@
 """The Starlette application: health, the incident API and the channels' inbound routes.
 
 Endpoints are ``async``; every call into the desk runs in Starlette's thread
-pool, so requests are served concurrently and the engine's own protections
-apply between them: optimistic concurrency per aggregate (a lost race answers
-409), a lock around issuing incident numbers, locks around the read models'
-connection and the tenancy directory. A ``ServiceDesk`` is shared by all of them.
+pool through the desk's gate (``gate.py``): concurrently on PostgreSQL, one at
+a time on SQLite. One ``ServiceDesk`` serves every request and the workers.
 """
 
 from __future__ import annotations
@@ -14,6 +12,7 @@ import threading
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
+from eventsourcing.persistence import PersistenceError
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
@@ -23,9 +22,10 @@ from starlette.routing import Route
 
 from eventdesk.application import ServiceDesk
 from eventdesk.errors import EventDeskError
-from eventdesk.http import api
+from eventdesk.http import api, inbound
 from eventdesk.http.bodies import MAX_BODY, JSONAnswer
 from eventdesk.http.errors import HttpError, error_body, log, status_of
+from eventdesk.http.gate import DeskGate, in_desk
 
 DeskFactory = Callable[[], ServiceDesk]
 WORKER_INTERVAL = 5.0
@@ -35,7 +35,7 @@ async def health(request: Request) -> JSONAnswer:
     """Whether the server can read its store: 200 with the head of the event log, or 503."""
     desk: ServiceDesk = request.app.state.desk
     try:
-        head = await run_in_threadpool(desk.projector.head)
+        head = await in_desk(request, desk.projector.head)
     except Exception as error:  # whatever the store raised, the answer is: unavailable
         log.warning("health check failed: %s", error)
         first_line = (str(error).strip().splitlines() or [type(error).__name__])[0]
@@ -82,6 +82,13 @@ async def _starlette_error(request: Request, error: Exception) -> Response:
 
 
 async def _unexpected(request: Request, error: Exception) -> Response:
+    if isinstance(error, PersistenceError):  # the store failed: the client may try again
+        log.warning("%s %s: the store failed: %s", request.method, request.url.path, error)
+        return JSONAnswer(
+            error_body("StoreUnavailable", "the store is unavailable: try again later", {}),
+            status_code=503,
+            headers={"Retry-After": "30"},
+        )
     log.error("%s %s failed", request.method, request.url.path, exc_info=error)
     return JSONAnswer(
         error_body("InternalError", "internal error: the server's log has the details", {}),
@@ -93,27 +100,34 @@ async def _unexpected(request: Request, error: Exception) -> Response:
 
 
 class Workers:
-    """The SLA timer worker and the routing worker, each in a thread of its own, on the
-    server's desk. A pass that fails is logged and the worker carries on."""
+    """The background work of a desk, each in a thread of its own, on the server's desk:
+    SLA timers (warnings, breaches, escalations), routing, and the deliveries of
+    replies that are due. A pass that fails is logged and the worker carries on."""
 
-    def __init__(self, desk: ServiceDesk, interval: float) -> None:
-        self.desk = desk
+    def __init__(self, gate: DeskGate, interval: float) -> None:
+        desk = gate.desk
+        self.gate = gate
         self.interval = interval
         self.stop = threading.Event()
+        passes: dict[str, Callable[[], Any]] = {
+            "sla-timers": desk.sla.tick,
+            "routing": desk.tenancy.route,
+            "deliveries": desk.intake.deliver_due,
+        }
         self.threads = [
             threading.Thread(
-                target=self._keep, args=(name, run), name=f"eventdesk-{name}", daemon=True
+                target=self._keep, args=(name, one_pass), name=f"eventdesk-{name}", daemon=True
             )
-            for name, run in (("sla-timers", desk.sla.run), ("routing", desk.tenancy.run))
+            for name, one_pass in passes.items()
         ]
 
-    def _keep(self, name: str, run: Callable[..., Any]) -> None:
+    def _keep(self, name: str, one_pass: Callable[[], Any]) -> None:
         while not self.stop.is_set():
             try:
-                run(interval=self.interval, stop=self.stop)
+                self.gate.run(one_pass)
             except Exception:  # a worker outlives any one failed pass
-                log.exception("%s worker: a pass failed; next one in %ss", name, self.interval)
-                self.stop.wait(self.interval)
+                log.exception("%s worker: a pass failed; the next one in %ss", name, self.interval)
+            self.stop.wait(self.interval)
 
     def start(self) -> None:
         for thread in self.threads:
@@ -139,9 +153,10 @@ def create_app(
 
     ``desk`` is a ServiceDesk (the caller closes it) or a function that opens one
     when the server starts (the server closes it when it stops). ``max_body`` is
-    the largest request body taken, in bytes (larger: 413). With ``workers``, the
-    SLA timer and routing workers run in background threads while the server
-    runs, a pass every ``worker_interval`` seconds.
+    the largest request body the API takes, in bytes (larger: 413); the channels'
+    inbound routes take up to the intake's own limit. With ``workers``, the SLA
+    timer, routing and delivery workers run in background threads while the
+    server runs, a pass every ``worker_interval`` seconds.
     """
     if isinstance(max_body, bool) or not isinstance(max_body, int) or max_body < 1:
         raise ValueError(f"max_body must be a positive number of bytes, not {max_body!r}")
@@ -149,8 +164,10 @@ def create_app(
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         owned = not isinstance(desk, ServiceDesk)
-        app.state.desk = await run_in_threadpool(desk) if owned else desk  # type: ignore[operator]
-        running = Workers(app.state.desk, worker_interval) if workers else None
+        if owned:
+            app.state.desk = await run_in_threadpool(desk)  # type: ignore[arg-type]
+            app.state.gate = DeskGate(app.state.desk)
+        running = Workers(app.state.gate, worker_interval) if workers else None
         if running is not None:
             running.start()
         try:
@@ -162,7 +179,7 @@ def create_app(
                 await run_in_threadpool(app.state.desk.close)
 
     app = Starlette(
-        routes=[Route("/health", health, methods=["GET"]), *api.routes],
+        routes=[Route("/health", health, methods=["GET"]), *api.routes, *inbound.routes],
         exception_handlers={
             HttpError: _http_error,
             EventDeskError: _engine_error,
@@ -174,4 +191,5 @@ def create_app(
     app.state.max_body = max_body
     if isinstance(desk, ServiceDesk):  # usable before the lifespan runs (a test client)
         app.state.desk = desk
+        app.state.gate = DeskGate(desk)
     return app

@@ -16,13 +16,15 @@ from eventdesk.views import to_jsonable
 MAX_BODY = 1024 * 1024  # 1 MiB: far more than any incident, comment or form needs
 
 
-async def read_body(request: Request) -> bytes:
-    """The request body, or 413 as soon as it is longer than the server's limit.
+async def read_body(request: Request, limit: int | None = None) -> bytes:
+    """The request body, or 413 as soon as it is longer than ``limit`` (by default the
+    server's ``max_body``).
 
     A declared ``Content-Length`` over the limit is refused before reading a byte;
     a body without one (chunked) is refused once it has grown past the limit.
     """
-    limit: int = request.app.state.max_body
+    if limit is None:
+        limit = request.app.state.max_body
     declared = request.headers.get("content-length")
     if declared is not None:
         if not declared.strip().isdigit():
