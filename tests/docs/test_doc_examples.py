@@ -31,6 +31,7 @@ import pytest
 from click.testing import CliRunner
 from eventdesk.cli import cli
 from eventdesk.clock import ManualClock, SystemClock
+from eventdesk.plugins import LOAD_PLUGINS_VARIABLE, get_plugin_manager
 
 REPO = Path(__file__).resolve().parents[2]
 DOCS = REPO / "docs"
@@ -144,12 +145,25 @@ def test_console_examples(path: Path, docs_workdir: Path, monkeypatch: pytest.Mo
     monkeypatch.setattr(SystemClock, "now", lambda self: clock.now())
     runner = CliRunner()
     env: dict[str, str | None] = {}
+    try:
+        _run_console_examples(path, runner, env, clock)
+    finally:
+        if LOAD_PLUGINS_VARIABLE in env:  # the next test loads every installed plugin again
+            get_plugin_manager.cache_clear()
+
+
+def _run_console_examples(
+    path: Path, runner: CliRunner, env: dict[str, str | None], clock: ManualClock
+) -> None:
     for example in console_examples(path):
         where = f"{doc_id(path)}:{example.line}: $ {example.command}"
         words = shlex.split(example.command)
         if words[0] == "export":
             name, _, value = words[1].partition("=")
             env[name] = value
+            if name == LOAD_PLUGINS_VARIABLE:
+                # A new process would load only these plugins: load them afresh here too.
+                get_plugin_manager.cache_clear()
             continue
         assert words[0] == "eventdesk", f"{where}: console blocks run eventdesk commands only"
         result = runner.invoke(cli, words[1:], env=env, prog_name="eventdesk")
