@@ -28,7 +28,7 @@ LOG_LEVELS = ("critical", "error", "warning", "info", "debug")
     "--workers/--no-workers",
     default=True,
     show_default=True,
-    help="Also run the SLA timer and routing workers, in background threads.",
+    help="Also run the SLA timer, routing and delivery workers, in background threads.",
 )
 @click.option(
     "--worker-interval",
