@@ -12,6 +12,7 @@ from typing import Any
 from eventdesk.hookspecs import hookimpl
 
 from eventdesk_email.channel import EmailChannel
+from eventdesk_email.cli import email_commands
 from eventdesk_email.settings import EmailSettings
 
 __all__ = ["EmailChannel", "EmailSettings"]
@@ -24,6 +25,4 @@ def register_channels(register: Any) -> None:
 
 @hookimpl
 def register_commands(cli: Any) -> None:
-    from eventdesk_email.cli import email
-
-    cli.add_command(email)
+    cli.add_command(email_commands())

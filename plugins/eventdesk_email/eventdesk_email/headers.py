@@ -47,9 +47,11 @@ def decoded(message: EmailMessage, name: str) -> Any:
     try:
         return message.get(name)
     except Exception as error:  # the library's header parsers raise many kinds of errors
-        raise PayloadError(f"unreadable {name} header: {_describe(error)}", header=name) from None
+        raise PayloadError(f"unreadable {name} header: {describe(error)}", header=name) from None
 
 
-def _describe(error: BaseException) -> str:
-    text = str(error).strip().splitlines()[0] if str(error).strip() else ""
-    return f"{type(error).__name__}: {text}"[:200] if text else type(error).__name__
+def describe(error: BaseException) -> str:
+    """An exception in one short line, for a reason: its type and its first line."""
+    text = str(error).strip()
+    first = text.splitlines()[0][:200] if text else ""
+    return f"{type(error).__name__}: {first}" if first else type(error).__name__

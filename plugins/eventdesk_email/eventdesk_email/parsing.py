@@ -18,13 +18,15 @@ it bends the standards. Parsing follows two rules:
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
-from email import errors, policy
+from email import errors
 from email.message import EmailMessage, Message
 from email.parser import BytesParser
+from email.policy import EmailPolicy
 from email.utils import getaddresses
 from typing import Any
 
@@ -32,7 +34,7 @@ from eventdesk.channels.base import Attachment, Identity, Ignored, InboundMessag
 from eventdesk.errors import InvalidValueError
 
 from eventdesk_email.autoreply import automatic_mail_reason
-from eventdesk_email.headers import decoded, raw_value, raw_values
+from eventdesk_email.headers import decoded, describe, raw_value, raw_values
 from eventdesk_email.settings import EmailSettings
 from eventdesk_email.text import decode_text, html_to_text, strip_quoted_history
 from eventdesk_email.threads import incident_in_subject, message_ids
@@ -59,6 +61,37 @@ FATAL_DEFECTS: dict[type[errors.MessageDefect], str] = {
 }
 _HEADER_LINE = re.compile(rb"^(?:From |[\x21-\x39\x3b-\x7e]*:|[ \t])")  # as email.feedparser
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_STRUCTURE_HEADERS = frozenset(
+    {"content-type", "content-disposition", "content-transfer-encoding", "mime-version"}
+)
+
+
+@functools.lru_cache(maxsize=1024)
+def _parsed_header(factory: Any, name: str, value: str) -> Any:
+    return factory(name, value)
+
+
+class ParsingPolicy(EmailPolicy):
+    """``email.policy.default``, parsing each MIME structure header value once.
+
+    While it reads one message the library asks for each part's Content-Type a
+    dozen times (the parser, ``get_body``, the part walk) and parses it again
+    every time, which made parsing cost three times what it does with this
+    cache. Header objects are immutable, so sharing them is safe; only short
+    values of the structure headers are kept, and at most 1024 of them.
+    """
+
+    def header_fetch_parse(self, name: str, value: Any) -> Any:
+        if hasattr(value, "name"):
+            return value
+        value = "".join(_LINE_BREAK.split(value))
+        if name.lower() in _STRUCTURE_HEADERS and len(value) <= 1000:
+            return _parsed_header(self.header_factory, name, value)
+        return self.header_factory(name, value)
+
+
+POLICY = ParsingPolicy()
 
 
 def parse_email(
@@ -101,7 +134,7 @@ def parse_email(
     except RecursionError:
         raise PayloadError("the MIME structure is nested too deeply to read") from None
     except Exception as error:  # the email library raises many kinds of errors on bad input
-        raise PayloadError(f"the message cannot be read: {_describe(error)}") from None
+        raise PayloadError(f"the message cannot be read: {describe(error)}") from None
 
 
 def _as_bytes(raw: Any) -> bytes:
@@ -110,17 +143,11 @@ def _as_bytes(raw: Any) -> bytes:
     raise PayloadError(f"an email is bytes, not {type(raw).__name__}")
 
 
-def _describe(error: BaseException) -> str:
-    text = str(error).strip()
-    first = text.splitlines()[0][:200] if text else ""
-    return f"{type(error).__name__}: {first}" if first else type(error).__name__
-
-
 def _parse(
     raw: bytes, settings: EmailSettings, envelope_sender: str | None, envelope_recipients: list[str]
 ) -> InboundMessage | Ignored:
     _check_raw(raw)
-    message = BytesParser(policy=policy.default).parsebytes(raw)
+    message = BytesParser(policy=POLICY).parsebytes(raw)
     assert isinstance(message, EmailMessage)
     _check_header_block(raw, message)
     message_id = _message_id(message, raw)

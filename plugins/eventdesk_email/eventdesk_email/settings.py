@@ -95,8 +95,8 @@ class EmailSettings:
     ... )
     >>> settings.address, settings.domain, settings.smtp_port
     ('support@example.com', 'example.com', 25)
-    >>> settings.own_addresses
-    frozenset({'support+acme@example.com', 'support@example.com'})
+    >>> sorted(settings.own_addresses)
+    ['support+acme@example.com', 'support@example.com']
     """
 
     address: str | None = None
