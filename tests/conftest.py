@@ -111,3 +111,169 @@ def another_desk(store: str, db: str, clock: ManualClock) -> Iterator[Callable[[
     yield open_desk
     for service_desk in opened:
         service_desk.close()
+
+
+# --- a channel for intake tests ------------------------------------------------------------
+
+
+class NoteChannel:
+    """A small JSON channel, registered inline by the ``note_channel`` fixture.
+
+    A payload is ``{"id", "from", "text"}`` plus optional ``subject``, ``name``,
+    ``incident``, ``references``, ``thread``, ``tenant``, ``also`` (more identities)
+    and ``attachments``; ``{"ignore": reason}`` is a message the channel leaves alone.
+    With a ``secret`` setting, the ``X-Signature`` header must be the payload's
+    HMAC-SHA256. Replies are kept in ``sent`` instead of going anywhere.
+    """
+
+    def __init__(self) -> None:
+        import hashlib
+        import hmac
+        import json
+
+        from eventdesk.channels import (
+            AuthenticityError,
+            Channel,
+            DeliveryError,
+            Identity,
+            Ignored,
+            InboundMessage,
+            PayloadError,
+        )
+        from eventdesk.domain.incident import Attachment
+
+        kit = self
+        self.sent: list = []
+        self.failures: list[DeliveryError] = []  # raised by the next sends, in order
+
+        class Note(Channel):
+            name = "note"
+            identity_kind = "email"
+
+            def verify(self, payload: bytes, headers) -> None:
+                secret = self.settings.get("secret")
+                if secret is None:
+                    return
+                expected = hmac.new(secret.encode(), payload, hashlib.sha256).hexdigest()
+                if not hmac.compare_digest(expected, headers.get("x-signature", "")):
+                    raise AuthenticityError("the X-Signature header does not match the payload")
+
+            def parse(self, payload: bytes, headers):
+                try:
+                    data = json.loads(payload)
+                    if "ignore" in data:
+                        return [Ignored(data["ignore"], message_id=data.get("id"))]
+                    return [
+                        InboundMessage(
+                            channel="note",
+                            message_id=data["id"],
+                            sender=Identity.parse(data["from"])
+                            if ":" in data["from"]
+                            else Identity("email", data["from"]),
+                            text=data["text"],
+                            subject=data.get("subject"),
+                            sender_name=data.get("name"),
+                            incident=data.get("incident"),
+                            references=tuple(data.get("references", ())),
+                            thread_key=data.get("thread"),
+                            tenant=data.get("tenant"),
+                            also_known_as=tuple(Identity.parse(i) for i in data.get("also", ())),
+                            attachments=tuple(
+                                Attachment.from_mapping(a) for a in data.get("attachments", ())
+                            ),
+                        )
+                    ]
+                except PayloadError:
+                    raise
+                except Exception as error:
+                    raise PayloadError(f"not a note: {type(error).__name__}: {error}") from None
+
+            def send(self, message) -> str:
+                if kit.failures:
+                    raise kit.failures.pop(0)
+                kit.sent.append(message)
+                return f"sent-{len(kit.sent)}"
+
+        self.channel_class = Note
+
+    def payload(self, message_id: str, sender: str, text: str, **fields) -> bytes:
+        import json
+
+        return json.dumps({"id": message_id, "from": sender, "text": text, **fields}).encode()
+
+
+@pytest.fixture
+def note_channel() -> Iterator[NoteChannel]:
+    """The ``note`` channel, registered as a plugin for the test (and unregistered after)."""
+    from eventdesk.hookspecs import hookimpl
+    from eventdesk.plugins import get_plugin_manager
+
+    kit = NoteChannel()
+
+    class Plugin:
+        @hookimpl
+        def register_channels(self, register):
+            register("note", kit.channel_class)
+
+    manager = get_plugin_manager()
+    manager.register(Plugin(), name="test-note-channel")
+    try:
+        yield kit
+    finally:
+        manager.unregister(name="test-note-channel")
+
+
+# --- a web server on loopback that keeps what it is sent ------------------------------------
+
+
+class HttpSink:
+    """A real HTTP server on loopback (a webhook receiver, an SMS gateway): it keeps each
+    request it is sent and answers with the statuses it is told to, in order (then 200)."""
+
+    def __init__(self) -> None:
+        import json
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        self.requests: list[dict] = []
+        self.statuses: list[int] = []
+        sink = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                status = sink.statuses.pop(0) if sink.statuses else 200
+                sink.requests.append(
+                    {
+                        "path": self.path,
+                        "headers": {k.lower(): v for k, v in self.headers.items()},
+                        "body": body,
+                        "status": status,
+                    }
+                )
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.end_headers()
+                self.wfile.write(json.dumps({"id": f"sink-{len(sink.requests)}"}).encode())
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self._thread.start()
+
+    def accepted(self) -> list[dict]:
+        return [r for r in self.requests if r["status"] == 200]
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def http_sink() -> Iterator[HttpSink]:
+    sink = HttpSink()
+    yield sink
+    sink.close()

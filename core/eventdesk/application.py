@@ -16,15 +16,20 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import IntegrityError, Recording
 
+from eventdesk.channels.registry import ChannelRegistry
 from eventdesk.clock import Clock, SystemClock
+from eventdesk.contacts.service import ContactService
 from eventdesk.domain.incident import NOTES_MAX, Incident, Message
 from eventdesk.domain.numbering import incident_id, parse_number
 from eventdesk.domain.priority import PriorityMatrix, check_level
 from eventdesk.errors import ConcurrencyConflictError, IncidentNotFoundError, InvalidValueError
+from eventdesk.intake.dead_letters import DeadLetterService
+from eventdesk.intake.service import IntakeService
 from eventdesk.plugins import get_plugin_manager
 from eventdesk.projections.base import Projector
 from eventdesk.projections.definitions import DefinitionIndex
 from eventdesk.projections.incidents import IncidentList
+from eventdesk.projections.intake import DeadLetterIndex, DeliveryIndex
 from eventdesk.projections.sla_timers import SlaTimerIndex
 from eventdesk.projections.work_log import WorkLog
 from eventdesk.sla.service import SlaService
@@ -85,14 +90,28 @@ class ServiceDesk(Application):
             super().__init__(env={**self.store.eventsourcing_env(), **(env or {})})
             self.sla = SlaService(self)
             self.tenancy = TenancyService(self)
+            self.channels = ChannelRegistry(self)
+            self.contacts = ContactService(self)
+            self.intake = IntakeService(self)
+            self.dead_letters = DeadLetterService(self)
             self.definition_index = DefinitionIndex()
             self.incident_list = IncidentList()
             self.sla_timer_index = SlaTimerIndex(self.sla.timers_for, self.sla.config)
             self.work_log = WorkLog()
+            self.dead_letter_index = DeadLetterIndex()
+            self.delivery_index = DeliveryIndex()
             self.projector = Projector(
                 self,
                 self.store.open_sql(),
-                [self.definition_index, self.incident_list, self.sla_timer_index, self.work_log],
+                [
+                    self.definition_index,
+                    self.incident_list,
+                    self.sla_timer_index,
+                    self.work_log,
+                    self.contacts.index,
+                    self.dead_letter_index,
+                    self.delivery_index,
+                ],
             )
 
     def _notify(self, recordings: list[Recording[UUID]]) -> None:
@@ -180,14 +199,20 @@ class ServiceDesk(Application):
         assignee: str | None = None,
         parent: IncidentRef | None = None,
         tenant: str | None = None,
-        channel: str = "email",
+        channel: str | None = None,
         skill: str | None = None,
         language: str | None = None,
+        contact: str | None = None,
     ) -> IncidentView:
         """Open an incident; its priority comes from the (tenant's) priority matrix.
 
         An incident of a tenant that nobody is assigned to waits in the routing
         queue (``desk.tenancy.route()``) for an agent who covers the tenant.
+        ``channel`` is the channel the report came in on, if it came in on one
+        (its work item takes the capacity of that channel; email's otherwise).
+        ``contact`` (an id, or an identity such as ``ana@acme.example``) opens it
+        for a known contact: replies then reach them on their channels, and
+        their next message on any channel joins it.
         """
         if tenant is None and isinstance(actor, Actor) and actor.kind == ActorKind.TENANT_USER:
             tenant = actor.tenant
@@ -200,19 +225,134 @@ class ServiceDesk(Application):
             self.tenancy.check_assignment(tenant, assignment_group, assignee, actor=actor)
         impact = check_level("impact", impact)
         urgency = check_level("urgency", urgency)
-        matrix = self.tenancy.priority_matrix(tenant) or self.priority_matrix
-        priority = matrix.priority(impact, urgency)
         if parent is not None:
             # an unknown or foreign parent is refused before a number is claimed
             self.tenancy.check(actor, "link parent", self._get(parent))
+        person = self.contacts.get_aggregate(contact) if contact is not None else None
+        if person is not None and person.tenant not in (None, tenant):
+            raise InvalidValueError(
+                "contact", contact, f"a contact of tenant {tenant or 'none'} (not {person.tenant})"
+            )
+        read: dict[UUID, int] = {}
+
+        def prepare() -> Callable[[Incident, datetime], list[Any]]:
+            # Read the parent and the contact afresh on every attempt (a failed save leaves
+            # the last copies changed by events that were never stored), before the time
+            # of the attempt is taken: whatever changes them after this is a conflict.
+            nonlocal read
+            parent_incident = self._get(parent) if parent is not None else None
+            read = _versions_read([parent_incident]) if parent_incident is not None else {}
+            fresh = self.contacts.load(person.id) if person is not None else None
+
+            def build(incident: Incident, at: datetime) -> list[Any]:
+                changed: list[Any] = []
+                if assignment_group or assignee:
+                    incident.assign(assignment_group, assignee, actor=actor, at=at)
+                if parent_incident is not None:
+                    incident.link_parent(parent_incident, actor=actor, at=at)
+                    changed.append(parent_incident)
+                if fresh is not None:
+                    fresh.note_incident(incident.number, actor=actor, at=at)
+                    changed.append(fresh)
+                return changed
+
+            return build
+
+        try:
+            incident = self._open(
+                summary=summary,
+                impact=impact,
+                urgency=urgency,
+                actor=actor,
+                description=description,
+                category=category,
+                subcategory=subcategory,
+                configuration_item=configuration_item,
+                caller=caller if caller is not None or person is None else person.name,
+                tenant=tenant,
+                contact=str(person.id) if person is not None else None,
+                channel=channel,
+                skill=skill,
+                language=language,
+                assigned=bool(assignee),
+                also=prepare,
+                retry_taken_numbers=True,
+            )
+        except IntegrityError:
+            # Not the number: another process changed the parent or the contact meanwhile.
+            if parent is not None:
+                raise self._conflict(read, self._get(parent)) from None
+            raise ConcurrencyConflictError("a new incident", None, None) from None
+        return self._view(incident, actor)
+
+    def _open_for_intake(
+        self,
+        *,
+        summary: str,
+        description: str,
+        impact: int,
+        urgency: int,
+        caller: str | None,
+        contact: str,
+        tenant: str | None,
+        channel: str,
+        language: str | None,
+        actor: str,
+        also: Callable[[Incident, datetime], list[Any]],
+    ) -> Incident:
+        """Open an incident for a message that came in (intake's own path: no access
+        checks, and any failed save raises IntegrityError for intake to start over)."""
+        return self._open(
+            summary=summary,
+            impact=check_level("impact", impact),
+            urgency=check_level("urgency", urgency),
+            actor=actor,
+            description=description,
+            caller=_clip_field(caller),
+            tenant=tenant,
+            contact=contact,
+            channel=channel,
+            language=language,
+            also=lambda: also,
+            retry_taken_numbers=False,
+        )
+
+    def _open(
+        self,
+        *,
+        summary: str,
+        impact: int,
+        urgency: int,
+        actor: str,
+        tenant: str | None,
+        channel: str | None,
+        also: Callable[[], Callable[[Incident, datetime], list[Any]]],
+        retry_taken_numbers: bool,
+        description: str = "",
+        category: str | None = None,
+        subcategory: str | None = None,
+        configuration_item: str | None = None,
+        caller: str | None = None,
+        contact: str | None = None,
+        skill: str | None = None,
+        language: str | None = None,
+        assigned: bool = False,
+    ) -> Incident:
+        """Claim the next number and save the new incident with what ``also`` adds:
+        ``also()`` reads what the attempt needs, and returns what adds to the incident.
+
+        Numbers are claimed by saving: a number another process took makes the
+        save fail, and the next one is tried (if ``retry_taken_numbers``); any
+        other failure raises IntegrityError.
+        """
+        matrix = self.tenancy.priority_matrix(tenant) or self.priority_matrix
+        priority = matrix.priority(impact, urgency)
         with self._open_lock:
             for _ in range(_MAX_NUMBER_CLAIMS):
-                # Read the parent afresh on every attempt: a failed save leaves the
-                # last copy linked to a child that was never stored.
-                parent_incident = self._get(parent) if parent is not None else None
                 if self._last_number is None:
                     self._last_number = self._find_last_number(0)
                 sequence = self._last_number + 1
+                add = also()
                 at = self.clock.now()
                 incident = Incident.open(
                     sequence=sequence,
@@ -228,30 +368,27 @@ class ServiceDesk(Application):
                     actor=actor,
                     at=at,
                     tenant=tenant,
+                    contact=contact,
+                    channel=channel,
                 )
-                changed: list[Any] = [incident]
-                if assignment_group or assignee:
-                    incident.assign(assignment_group, assignee, actor=actor, at=at)
-                if parent_incident is not None:
-                    incident.link_parent(parent_incident, actor=actor, at=at)
-                    changed.append(parent_incident)
-                if tenant is not None and not assignee:
+                changed: list[Any] = [incident, *add(incident, at)]
+                if tenant is not None and not assigned:
                     changed.append(
                         self.tenancy.queue_for(
-                            incident, channel=channel, skill=skill, language=language
+                            incident, channel=channel or "email", skill=skill, language=language
                         )
                     )
-                read = _versions_read(changed)
                 try:
                     self.save(*changed)
                 except IntegrityError:
-                    # Another process took this number (or changed the parent).
-                    if parent_incident is not None and not self._number_taken(sequence):
-                        raise self._conflict(read, parent_incident) from None
-                    self._last_number = self._find_last_number(sequence)
-                    continue
+                    taken = self._number_taken(sequence)
+                    if taken:
+                        self._last_number = self._find_last_number(sequence)
+                    if taken and retry_taken_numbers:
+                        continue
+                    raise
                 self._last_number = sequence
-                return self._view(incident, actor)
+                return incident
         raise ConcurrencyConflictError("a new incident", None, None)
 
     def start(
@@ -429,6 +566,39 @@ class ServiceDesk(Application):
             ),
             expected_version,
         )
+
+    def reply(
+        self,
+        ref: IncidentRef,
+        text: str,
+        *,
+        channel: str | None = None,
+        actor: str = SYSTEM_ACTOR,
+        send: bool = True,
+        expected_version: int | None = None,
+    ) -> IncidentView:
+        """Reply to the incident's contact: a public message by a human agent, sent on
+        ``channel`` (by default the channel the contact last wrote on), threaded with
+        the conversation's earlier messages on that channel.
+
+        The reply and its delivery are saved together; with ``send`` the delivery is
+        tried at once, and a failed attempt is tried again later by
+        ``desk.intake.deliver_due()`` (every attempt is an event).
+        """
+        incident = self._load(ref, expected_version, actor=actor, action="reply")
+        at = self.clock.now()
+        records, delivery = self.intake._prepare_reply(
+            incident, text, channel=channel, actor=actor, at=at
+        )
+        self._save(incident, *self._work_items_after(incident, "comment", actor, at), *records)
+        if send:
+            self.intake.deliver(delivery.id)
+        return self._view(incident, actor)
+
+    def conversation(self, ref: IncidentRef, *, actor: str = SYSTEM_ACTOR) -> tuple[Comment, ...]:
+        """Every message of the incident on every channel, in order (a tenant user sees
+        only the public ones)."""
+        return self.get_incident(ref, actor=actor).comments
 
     def categorise(
         self,
@@ -672,22 +842,25 @@ class ServiceDesk(Application):
         self._save(incident, *self._work_items_after(incident, name, actor, at))
         return self._view(incident, actor)
 
-    def _save(self, *incidents: Incident) -> None:
-        read = _versions_read(incidents)
+    def _save(self, *aggregates: Any) -> None:
+        """Save an incident and what changed with it; a conflict names what was changed."""
+        read = _versions_read(aggregates)
         try:
-            self.save(*incidents)
+            self.save(*aggregates)
         except IntegrityError:
-            raise self._conflict(read, *incidents) from None
+            raise self._conflict(read, *aggregates) from None
 
-    def _conflict(self, read: dict[UUID, int], *incidents: Incident) -> ConcurrencyConflictError:
+    def _conflict(self, read: dict[UUID, int], *aggregates: Any) -> ConcurrencyConflictError:
         """The conflict that made a save fail: the version read and the version found."""
-        for incident in incidents:
-            stored = self.recorder.select_events(incident.id, desc=True, limit=1)
+        for aggregate in aggregates:
+            stored = self.recorder.select_events(aggregate.id, desc=True, limit=1)
             stored_version = stored[0].originator_version if stored else None
-            if stored_version != read[incident.id]:
-                return ConcurrencyConflictError(incident.number, read[incident.id], stored_version)
-        first = incidents[0]
-        return ConcurrencyConflictError(first.number, read[first.id], None)
+            if stored_version != read[aggregate.id]:
+                return ConcurrencyConflictError(
+                    _named(aggregate), read[aggregate.id], stored_version
+                )
+        first = aggregates[0]
+        return ConcurrencyConflictError(_named(first), read[first.id], None)
 
     # --- queries -------------------------------------------------------------
 
@@ -842,7 +1015,18 @@ class ServiceDesk(Application):
         )
 
 
-def _versions_read(aggregates: Iterable[Incident]) -> dict[UUID, int]:
+def _named(aggregate: Any) -> str:
+    """How a conflict names an aggregate: an incident by number, anything else by kind and id."""
+    return getattr(aggregate, "number", None) or f"{type(aggregate).__name__} {aggregate.id}"
+
+
+def _clip_field(text: str | None, limit: int = 200) -> str | None:
+    if text is None or len(text) <= limit:
+        return text
+    return text[: limit - 1] + "…"
+
+
+def _versions_read(aggregates: Iterable[Any]) -> dict[UUID, int]:
     """Each aggregate's version as read, before its pending events."""
     return {a.id: a.version - len(a.pending_events) for a in aggregates}
 

@@ -22,13 +22,16 @@ def test_status_shows_each_read_model_behind_then_caught_up(eventdesk):
         "incident_list",
         "sla_timers",
         "work_log",
+        "contacts",
+        "dead_letters",
+        "deliveries",
     }
     assert all(row["head"] == 4 for row in before)
     assert all(row["position"] + row["behind"] == row["head"] for row in before)
 
     succeeded(eventdesk("incident", "list"))
     after = json_of(eventdesk("projections", "status", "--json"))
-    assert [(row["position"], row["behind"]) for row in after] == [(4, 0)] * 4
+    assert [(row["position"], row["behind"]) for row in after] == [(4, 0)] * len(after)
 
     human = succeeded(eventdesk("projections", "status")).stdout
     assert "incident_list: at 4 of 4 (0 behind)" in human
@@ -44,7 +47,7 @@ def test_rebuild_applies_every_event_again_and_gives_the_same_list(eventdesk, db
     assert rebuilt == {"events_applied": 6}
     assert json_of(eventdesk("incident", "list", "--json")) == listed
     status = json_of(eventdesk("projections", "status", "--json"))
-    assert [row["position"] for row in status] == [6, 6, 6, 6]
+    assert [row["position"] for row in status] == [6] * len(status)
     assert (
         "Rebuilt read models from 6 events."
         in succeeded(eventdesk("projections", "rebuild")).stdout

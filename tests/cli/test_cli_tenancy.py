@@ -89,6 +89,7 @@ def test_adding_a_tenant_prints_it(eventdesk):
         "overflow_wait_minutes": 60,
         "weight": 3,
         "category_groups": {"network": "network-ops", "db": "dba"},
+        "domains": [],
         "teams": [],
         "version": 1,
     }

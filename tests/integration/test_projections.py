@@ -27,7 +27,15 @@ def all_rows(desk: ServiceDesk) -> list:
 
 
 def test_each_read_model_tracks_how_far_it_has_got(desk):
-    assert set(positions(desk)) == {"definitions", "incident_list", "sla_timers", "work_log"}
+    assert set(positions(desk)) == {
+        "definitions",
+        "incident_list",
+        "sla_timers",
+        "work_log",
+        "contacts",
+        "dead_letters",
+        "deliveries",
+    }
     assert set(positions(desk).values()) == {0}
 
     busy_morning(desk, 6)

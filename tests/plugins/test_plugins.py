@@ -1,6 +1,6 @@
 """The plugin system: what loads, what ``eventdesk plugins list`` shows, and each hook.
 
-The example plugin (docs/example-plugin, entry point ``hello``) is installed by
+The example plugin (docs/example-plugin, entry point ``sms``) is installed by
 ``make test``. Inline plugins are registered under a name and always unregistered.
 """
 
@@ -85,9 +85,9 @@ def test_plugins_list_shows_the_example_plugin_from_its_entry_point() -> None:
     result = CliRunner().invoke(cli, ["plugins", "list", "--json"])
     assert result.exit_code == 0, result.output
     assert {
-        "name": "hello",
-        "hooks": ["register_commands", "track_event"],
-        "distribution": "eventdesk-hello",
+        "name": "sms",
+        "hooks": ["register_channels", "register_commands", "track_event"],
+        "distribution": "eventdesk-sms",
         "version": "0.1.0",
     } in json.loads(result.output)
 
@@ -95,13 +95,22 @@ def test_plugins_list_shows_the_example_plugin_from_its_entry_point() -> None:
 def test_plugins_list_prints_one_line_per_plugin() -> None:
     result = CliRunner().invoke(cli, ["plugins", "list"])
     assert result.exit_code == 0, result.output
-    assert "hello 0.1.0 (eventdesk-hello): register_commands, track_event\n" in result.output
+    assert (
+        "sms 0.1.0 (eventdesk-sms): register_channels, register_commands, track_event\n"
+        in result.output
+    )
 
 
 def test_a_plugin_adds_a_command() -> None:
-    result = CliRunner().invoke(cli, ["hello", "--name", "Ana"])
+    result = CliRunner().invoke(cli, ["sms", "--help"])
     assert result.exit_code == 0, result.output
-    assert result.output == "Hello, Ana, from the eventdesk-hello plugin!\n"
+    assert "The SMS gateway channel (the eventdesk-sms plugin)." in result.output
+
+
+def test_a_plugin_adds_a_channel() -> None:
+    from eventdesk_sms import SmsChannel
+
+    assert get_channels()["sms"] is SmsChannel
 
 
 def test_track_event_sees_every_saved_event(desk: ServiceDesk, tracker: EventTracker) -> None:
@@ -133,16 +142,16 @@ def test_a_name_is_registered_once(registrar: Registrar) -> None:
 
 
 def test_load_plugins_variable_limits_the_entry_points(only_plugins: None) -> None:
-    assert get_plugin_manager().get_plugin("hello") is None
+    assert get_plugin_manager().get_plugin("sms") is None
     assert [plugin["name"] for plugin in list_plugins()] == []
 
 
 def test_load_plugins_variable_names_the_entry_points_to_load(
     monkeypatch: pytest.MonkeyPatch, only_plugins: None
 ) -> None:
-    monkeypatch.setenv("EVENTDESK_LOAD_PLUGINS", "elsewhere, hello")
+    monkeypatch.setenv("EVENTDESK_LOAD_PLUGINS", "elsewhere, sms")
     get_plugin_manager.cache_clear()
-    assert [plugin["name"] for plugin in list_plugins()] == ["hello"]
+    assert [plugin["name"] for plugin in list_plugins()] == ["sms"]
 
 
 def test_the_command_line_without_the_example_plugin() -> None:
@@ -154,6 +163,6 @@ def test_the_command_line_without_the_example_plugin() -> None:
     assert listed.returncode == 0, listed.stderr
     assert json.loads(listed.stdout) == []
     # Fail to run the command the plugin would have added
-    hello = subprocess.run([EVENTDESK, "hello"], env=env, capture_output=True, text=True)
-    assert hello.returncode == 2
-    assert "No such command 'hello'" in hello.stderr
+    sms = subprocess.run([EVENTDESK, "sms"], env=env, capture_output=True, text=True)
+    assert sms.returncode == 2
+    assert "No such command 'sms'" in sms.stderr

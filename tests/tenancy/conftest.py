@@ -62,7 +62,7 @@ def build_directory(desk: ServiceDesk) -> None:
 
 
 @pytest.fixture
-def directory(desk: ServiceDesk) -> ServiceDesk:
+def directory(desk: ServiceDesk, note_channel: object) -> ServiceDesk:
     """The desk, with the directory above registered."""
     build_directory(desk)
     return desk

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import inspect
 import itertools
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -24,6 +25,10 @@ import attrs
 import pytest
 from eventdesk import InvalidValueError, ServiceDesk
 from eventdesk.calendars.model import BusinessCalendar
+from eventdesk.channels.registry import ChannelRegistry
+from eventdesk.contacts.service import ContactService
+from eventdesk.intake.dead_letters import DeadLetterService
+from eventdesk.intake.service import IntakeService
 from eventdesk.sla.policy import default_policy
 from eventdesk.sla.service import SlaService
 from eventdesk.tenancy import AccessDeniedError, Actor
@@ -130,8 +135,16 @@ ACCESSES: dict[str, Access] = {
     "log_work": Access(
         "log work", "in_progress", lambda d, t, a: d.log_work(t.incident, 30, actor=a)
     ),
+    "reply": Access(
+        "reply",
+        "new from a contact",
+        lambda d, t, a: d.reply(t.incident, "On it", actor=a),
+    ),
     "get_incident": Access(
         "show", "new", lambda d, t, a: d.get_incident(t.incident, actor=a), tenant_user_may=True
+    ),
+    "conversation": Access(
+        "show", "new", lambda d, t, a: d.conversation(t.incident, actor=a), tenant_user_may=True
     ),
     "history": Access(
         "history", "new", lambda d, t, a: d.history(t.incident, actor=a), tenant_user_may=True
@@ -157,8 +170,17 @@ NOT_INCIDENT_ACCESS = {
 def prepare(desk: ServiceDesk, state: str) -> Target:
     """A fresh foreign incident in ``state`` (and a sibling), made by the trusted system."""
     p1 = state == "new P1"
+    contact = None
+    if state == "new from a contact":  # it came in on a channel: a reply can go back
+        known = desk.contacts.find("email:carla@acme.example")
+        contact = (known or desk.contacts.create(["carla@acme.example"], tenant=FOREIGN)).id
     number = desk.open_incident(
-        "Printer on fire", impact=1 if p1 else 2, urgency=1 if p1 else 2, tenant=FOREIGN
+        "Printer on fire",
+        impact=1 if p1 else 2,
+        urgency=1 if p1 else 2,
+        tenant=FOREIGN,
+        contact=contact,
+        channel="note",
     ).number
     if state in ("in_progress", "on_hold"):
         desk.start(number)
@@ -649,7 +671,94 @@ GUARDED: dict[tuple[str, str], Guarded] = {
         "acme",
         about_the_incident=True,
     ),
+    # desk.channels: how the desk reaches its channels is the administrators'.
+    ("channels", "configure"): admins_only(
+        "configure a channel",
+        lambda s, a: s.desk.channels.configure("note", {"greeting": s.new}, actor=a),
+    ),
+    ("channels", "settings"): admins_only(
+        "read channel settings", lambda s, a: s.desk.channels.settings("note", actor=a)
+    ),
+    # desk.contacts: the agents who serve a tenant look after its contacts; its users read them.
+    ("contacts", "create"): Guarded(
+        "register a contact",
+        lambda s, a: s.desk.contacts.create([f"{s.new}@acme.example"], tenant="acme", actor=a),
+        NOT_OF_ACME | {"carla"},
+        "acme",
+    ),
+    ("contacts", "add_identity"): Guarded(
+        "change a contact",
+        lambda s, a: s.desk.contacts.add_identity(CARLA, f"{s.new}@acme.example", actor=a),
+        NOT_OF_ACME | {"carla"},
+        "acme",
+    ),
+    ("contacts", "rename"): Guarded(
+        "change a contact",
+        lambda s, a: s.desk.contacts.rename(CARLA, f"Carla {s.new}", actor=a),
+        NOT_OF_ACME | {"carla"},
+        "acme",
+    ),
+    ("contacts", "merge"): Guarded(
+        "merge contacts",
+        lambda s, a: s.desk.contacts.merge(
+            next(c.id for c in s.desk.contacts.list(text="twin-") if c.name.startswith("twin-")),
+            CARLA,
+            actor=a,
+        ),
+        NOT_OF_ACME | {"carla"},
+        "acme",
+    ),
+    ("contacts", "get"): Guarded(
+        "read a contact", lambda s, a: s.desk.contacts.get(CARLA, actor=a), NOT_OF_ACME, "acme"
+    ),
+    ("contacts", "find"): Guarded(
+        "read a contact", lambda s, a: s.desk.contacts.find(CARLA, actor=a), NOT_OF_ACME, "acme"
+    ),
+    ("contacts", "list"): Guarded(
+        "list contacts",
+        lambda s, a: s.desk.contacts.list(tenant="acme", actor=a),
+        NOT_OF_ACME,
+        "acme",
+    ),
+    # desk.intake and desk.dead_letters: the channels' traffic spans every tenant.
+    ("intake", "receive"): admins_only(
+        "take in channel messages",
+        lambda s, a: s.desk.intake.receive(
+            "note", json.dumps({"id": s.new, "from": "x@y.example", "text": "hi"}).encode(), actor=a
+        ),
+    ),
+    ("intake", "take"): admins_only(
+        "take in channel messages",
+        lambda s, a: s.desk.intake.take(
+            s.desk.channels.get("note"),
+            json.dumps({"id": s.new, "from": "x@y.example", "text": "hi"}).encode(),
+            {},
+            actor=a,
+        ),
+    ),
+    ("intake", "deliver_due"): admins_only(
+        "run deliveries", lambda s, a: s.desk.intake.deliver_due(actor=a)
+    ),
+    ("intake", "deliveries"): admins_only(
+        "read deliveries", lambda s, a: s.desk.intake.deliveries(actor=a)
+    ),
+    ("dead_letters", "list"): admins_only(
+        "read dead letters", lambda s, a: s.desk.dead_letters.list(actor=a)
+    ),
+    ("dead_letters", "show"): admins_only(
+        "read dead letters",
+        lambda s, a: s.desk.dead_letters.show(s.desk.dead_letters.list()[0].id, actor=a),
+    ),
+    ("dead_letters", "retry"): admins_only(
+        "retry dead letters",
+        lambda s, a: s.desk.dead_letters.retry(s.desk.dead_letters.list()[0].id, actor=a),
+    ),
+    ("dead_letters", "discard"): admins_only(
+        "discard dead letters",
+        lambda s, a: s.desk.dead_letters.discard(s.desk.dead_letters.list()[0].id, actor=a),
+    ),
 }
+CARLA = "carla@acme.example"
 
 # Public methods that take an actor but are the access checks themselves.
 ACCESS_MACHINERY = {
@@ -659,6 +768,7 @@ ACCESS_MACHINERY = {
     ("tenancy", "scope"): "what an actor may see of the incident list",
     ("tenancy", "team_of"): "the team an agent works an incident for (for billing)",
     ("tenancy", "check_assignment"): "refuses an agent's assignment to whom does not serve",
+    ("tenancy", "visible_tenants"): "the tenants whose records an actor may see",
 }
 # Public methods that take no actor: the embedding system's, and why.
 NO_ACTOR = {
@@ -675,6 +785,14 @@ NO_ACTOR = {
     ("tenancy", "supervisor"): "who a guarded escalation brings in",
     ("tenancy", "has_any"): "whether tenancy is in use at all",
     ("tenancy", "team_kind_of"): "a team's kind, for a guarded command",
+    ("tenancy", "tenant_for_domain"): "the tenant a sender's email domain belongs to, for intake",
+    ("channels", "names"): "the channels the loaded plugins register",
+    ("channels", "get"): "a channel built for intake, replies and deliveries",
+    ("contacts", "claim_of"): "who an identity belongs to, for intake",
+    ("contacts", "load"): "a contact by id, for intake and guarded commands",
+    ("contacts", "lookup"): "the contact of an identity, for intake",
+    ("contacts", "get_aggregate"): "a contact by id or identity, for guarded commands",
+    ("intake", "deliver"): "the outbox: one delivery sent as the system (deliver_due is guarded)",
     ("sla", "calendar"): "a stored calendar by name",
     ("sla", "calendar_names"): "the stored calendars' names",
     ("sla", "policy"): "a stored policy by name",
@@ -685,7 +803,14 @@ NO_ACTOR = {
     ("sla", "timers_for"): "an incident's next timers, for the timer index",
     ("sla", "run"): "the timer worker: tick() as the system, in a loop",
 }
-SERVICES: dict[str, type] = {"tenancy": TenancyService, "sla": SlaService}
+SERVICES: dict[str, type] = {
+    "tenancy": TenancyService,
+    "sla": SlaService,
+    "channels": ChannelRegistry,
+    "contacts": ContactService,
+    "intake": IntakeService,
+    "dead_letters": DeadLetterService,
+}
 
 
 @pytest.mark.parametrize("service", SERVICES)
@@ -711,6 +836,11 @@ _FRESH = itertools.count(1)
 
 def scene(desk: ServiceDesk, clock) -> Scene:
     number = desk.open_incident("Printer on fire", impact=2, urgency=2, tenant=FOREIGN).number
+    desk.contacts.create([CARLA], name="Carla", tenant="acme")
+    for twin in range(4):  # contacts for the merges, one each
+        desk.contacts.create([f"twin-{twin}@acme.example"], tenant="acme")
+    for garbage in range(4):  # dead letters to show, retry and discard, one each
+        desk.intake.receive("note", f"not json {garbage}".encode())
     clock.advance(hours=1)  # its 30-minute response target has passed: a tick would raise
     return Scene(desk, number, f"new-{next(_FRESH)}")
 
@@ -727,6 +857,9 @@ def snapshot(desk: ServiceDesk) -> tuple[Any, ...]:
         sla.calendar_names(),
         sla.policy_names(),
         sla.policy(),
+        desk.contacts.list(),
+        desk.dead_letters.list(state=None),
+        desk.intake.deliveries(),
         [desk.get_incident(n.number) for n in desk.list_incidents(limit=1000).items],
     )
 

@@ -25,6 +25,7 @@ from datetime import datetime
 from typing import Any, ClassVar
 
 import attrs
+
 from eventdesk.domain.incident import Attachment
 from eventdesk.errors import EventDeskError, InvalidValueError
 
@@ -219,6 +220,9 @@ class Channel:
 
     name: ClassVar[str]
     identity_kind: ClassVar[str]  # the kind of identity its senders have (IDENTITY_KINDS)
+    # A channel that cannot push a reply (a web form) names the channel its replies go out
+    # on instead (the sender's email address, say).
+    replies_via: ClassVar[str | None] = None
 
     def __init__(self, settings: Mapping[str, Any] | None = None) -> None:
         self.settings: dict[str, Any] = dict(settings or {})

@@ -12,13 +12,14 @@ from eventdesk.cli.context import DeskContext, pass_desk
 from eventdesk.cli.output import (
     emit_json,
     one_line,
+    show_conversation,
     show_history,
     show_incident,
     show_list,
     show_sla,
 )
 from eventdesk.cli.sla import INSTANT
-from eventdesk.domain.incident import HoldReason, State
+from eventdesk.domain.incident import AuthorKind, HoldReason, State
 from eventdesk.views import IncidentView
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON.")
@@ -256,9 +257,41 @@ def cancel(ctx: DeskContext, ref: str, reason: str) -> IncidentView:
     "Add a public comment, or an internal work note with --internal.",
     click.argument("text"),
     click.option("--internal", is_flag=True, help="A work note, not shown to the caller."),
+    click.option(
+        "--as",
+        "author_kind",
+        type=click.Choice([kind.value for kind in AuthorKind]),
+        help="Who wrote it: a human agent (default), the customer, a bot, or the system "
+        "(an automatic message). Only a human agent's public message answers the customer.",
+    ),
 )
-def comment(ctx: DeskContext, ref: str, text: str, internal: bool) -> IncidentView:
-    return ctx.desk.comment(ref, text, internal=internal, actor=ctx.actor)
+def comment(
+    ctx: DeskContext, ref: str, text: str, internal: bool, author_kind: str | None
+) -> IncidentView:
+    return ctx.desk.comment(ref, text, internal=internal, author_kind=author_kind, actor=ctx.actor)
+
+
+@lifecycle_command(
+    "reply",
+    "Reply to the incident's contact, on the channel they last wrote on (or --channel).",
+    click.argument("text"),
+    click.option("--channel", "channel_name", help="Another channel the contact is on."),
+)
+def reply(ctx: DeskContext, ref: str, text: str, channel_name: str | None) -> IncidentView:
+    return ctx.desk.reply(ref, text, channel=channel_name, actor=ctx.actor)
+
+
+@incident.command()
+@ref_argument
+@json_option
+@pass_desk
+def conversation(ctx: DeskContext, ref: str, as_json: bool) -> None:
+    """Every message of the incident on every channel, in order."""
+    messages = ctx.desk.conversation(ref, actor=ctx.actor)
+    if as_json:
+        emit_json(messages)
+    else:
+        show_conversation(ctx.desk.get_incident(ref, actor=ctx.actor).number, messages)
 
 
 @lifecycle_command(

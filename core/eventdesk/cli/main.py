@@ -10,6 +10,7 @@ import click
 from eventdesk import __version__
 from eventdesk.cli.context import ActorParam, DeskContext, pass_desk
 from eventdesk.cli.incident import incident
+from eventdesk.cli.intake import channel, contact, dead_letters, deliveries, intake
 from eventdesk.cli.output import emit_json, show_history, show_list, show_sla
 from eventdesk.cli.plugins import plugins
 from eventdesk.cli.sla import calendar, sla
@@ -128,6 +129,8 @@ cli.add_command(sla)
 for group in (tenant, team, agent, route, access):
     cli.add_command(group)
 cli.add_command(plugins)
+for group in (channel, intake, contact, dead_letters, deliveries):
+    cli.add_command(group)
 get_plugin_manager().hook.register_commands(cli=cli)
 
 

@@ -11,7 +11,14 @@ from rich.console import Console
 from rich.table import Table
 
 from eventdesk.sla.status import SlaStatus
-from eventdesk.views import HistoryEntry, IncidentSummary, IncidentView, Page, to_jsonable
+from eventdesk.views import (
+    Comment,
+    HistoryEntry,
+    IncidentSummary,
+    IncidentView,
+    Page,
+    to_jsonable,
+)
 
 
 def console() -> Console:
@@ -108,8 +115,41 @@ def show_incident(view: IncidentView) -> None:
     if view.description:
         out.print(view.description)
     for comment in view.comments:
-        kind = "comment" if comment.public else "work note"
-        out.print(f"[dim]{_cell(comment.at)} {comment.actor} ({kind}):[/dim] {comment.text}")
+        out.print(f"[dim]{_cell(comment.at)} {_said_by(comment)}:[/dim] {comment.text}")
+
+
+def _said_by(message: Comment) -> str:
+    """``ana (agent, reply by email)``, ``carla@acme.example (customer, by web)``..."""
+    if not message.public:
+        return f"{message.actor} ({message.author_kind}, work note)"
+    how = f" by {message.channel}" if message.channel else ""
+    kind = (
+        "comment"
+        if message.channel is None
+        else ("reply" if message.direction == "outbound" else "message")
+    )
+    return f"{message.actor} ({message.author_kind}, {kind}{how})"
+
+
+def show_conversation(number: str, messages: Sequence[Comment]) -> None:
+    """The conversation, one message after another, with who wrote it and on which channel."""
+    table = Table(title=f"Conversation of {number}", title_justify="left")
+    for column in ("at (UTC)", "from", "channel", "kind", "message"):
+        table.add_column(column)
+    for message in messages:
+        files = (
+            " [" + ", ".join(a.name for a in message.attachments) + "]"
+            if message.attachments
+            else ""
+        )
+        table.add_row(
+            message.at.strftime("%Y-%m-%d %H:%M:%S"),
+            message.actor,
+            message.channel or "—",
+            message.author_kind if message.public else f"{message.author_kind} (work note)",
+            message.text + files,
+        )
+    console().print(table)
 
 
 def show_sla(clocks: Sequence[SlaStatus]) -> None:

@@ -127,6 +127,14 @@ def contract_options(*, adding: bool) -> Any:
             + ("" if adding else "; CATEGORY= removes one")
             + ").",
         ),
+        click.option(
+            "--domain",
+            "domains",
+            multiple=True,
+            metavar="DOMAIN",
+            help="An email domain whose senders belong to the tenant (repeatable"
+            + (")." if adding else "; replaces the list, --domain '' empties it)."),
+        ),
     ]
 
     def decorate(command: Any) -> Any:
@@ -160,6 +168,8 @@ def add_tenant(ctx: DeskContext, name: str, as_json: bool, **contract: Any) -> N
     given = _given(**contract)
     if "category_groups" in given:
         given["category_groups"] = dict(given["category_groups"])
+    if "domains" in given:
+        given["domains"] = [d for d in given["domains"] if d]
     view = ctx.desk.tenancy.register_tenant(name, actor=ctx.actor, **given)
     _tenant_answer(view, as_json)
 
@@ -177,6 +187,8 @@ def update_tenant(ctx: DeskContext, name: str, as_json: bool, **contract: Any) -
         for category, group in changes["category_groups"]:
             groups[category.lower()] = group
         changes["category_groups"] = {k: v for k, v in groups.items() if v}
+    if "domains" in changes:
+        changes["domains"] = [d for d in changes["domains"] if d]
     view = ctx.desk.tenancy.update_tenant(name, actor=ctx.actor, **changes)
     _tenant_answer(view, as_json)
 

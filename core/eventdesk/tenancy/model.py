@@ -8,6 +8,7 @@ state, because they run again on replay.
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Iterable, Mapping
 from datetime import datetime
@@ -133,7 +134,31 @@ TENANT_FIELDS: dict[str, Any] = {
     "overflow_wait_minutes": lambda v: check_minutes("overflow wait", v),
     "weight": lambda v: _check_weight(v),
     "category_groups": lambda v: _check_category_groups(v),
+    "domains": lambda v: check_domains(v),
 }
+
+_DOMAIN = re.compile(r"^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+
+
+def check_domains(value: Any) -> list[str]:
+    """Email domains whose senders belong to the tenant (``acme.example``), lower-cased.
+
+    >>> check_domains(["ACME.example", "acme.example", "mail.acme.example"])
+    ['acme.example', 'mail.acme.example']
+    """
+    if value is None:
+        return []
+    if isinstance(value, str):
+        value = [v for v in value.replace(",", " ").split() if v]
+    if not isinstance(value, list | tuple):
+        raise InvalidValueError("email domains", value, "a list of domains such as acme.example")
+    domains = []
+    for item in value:
+        domain = item.strip().lower().lstrip("@") if isinstance(item, str) else item
+        if not isinstance(domain, str) or not _DOMAIN.match(domain):
+            raise InvalidValueError("email domain", item, "a domain such as acme.example")
+        domains.append(domain)
+    return sorted(set(domains))
 
 
 def _check_weight(value: Any) -> int:
@@ -206,6 +231,7 @@ class Tenant(Aggregate):
             "overflow_wait_minutes": 30,
             "weight": 1,
             "category_groups": {},
+            "domains": [],
             **contract,
         }
         return cls(

@@ -34,6 +34,7 @@ from eventdesk.tenancy.model import (
     Team,
     TeamKind,
     Tenant,
+    check_domains,
     check_name,
     directory_id,
 )
@@ -102,6 +103,7 @@ class TenantView:
     category_groups: dict[str, str]
     teams: tuple[str, ...]
     version: int
+    domains: tuple[str, ...] = attrs.field(default=(), converter=tuple)  # senders' domains
 
     def to_dict(self) -> dict[str, Any]:
         return attrs.asdict(self)
@@ -438,7 +440,7 @@ class TenancyService:
     ) -> TenantView:
         """Register a client company with its service model and contract."""
         self.guard(actor, "register a tenant", tenant=name)
-        self._check_contract(contract)
+        self._check_contract(contract, name)
         tenant = Tenant.register(
             name,
             model=model,
@@ -453,13 +455,19 @@ class TenancyService:
     def update_tenant(self, name: str, *, actor: str = "system", **changes: Any) -> TenantView:
         """Change a tenant's model or contract."""
         self.guard(actor, "update a tenant", tenant=name)
-        self._check_contract(changes)
+        self._check_contract(changes, name)
         tenant = self._load(Tenant, "tenant", name)
         if tenant.update(actor=actor, at=self._now(), **changes):
             self._update(tenant)
         return self.tenant(name)
 
-    def _check_contract(self, contract: Mapping[str, Any]) -> None:
+    def _check_contract(self, contract: Mapping[str, Any], tenant: str | None = None) -> None:
+        for domain in check_domains(contract.get("domains")):
+            owner = self.tenant_for_domain(domain, exact=True)
+            if owner is not None and owner != tenant:
+                raise InvalidValueError(
+                    "email domain", domain, f"a domain no other tenant has (tenant {owner} has it)"
+                )
         if contract.get("calendar"):
             self.desk.sla.calendar(contract["calendar"])
         if contract.get("sla_policy"):
@@ -653,6 +661,21 @@ class TenancyService:
         """When the tenant was registered (its contract starts then)."""
         self._settings(name)
         return self._registered[name]
+
+    def tenant_for_domain(self, domain: str, *, exact: bool = False) -> str | None:
+        """The tenant whose contract lists an email domain (or, unless ``exact``, a parent
+        of it: mail.acme.example belongs to whoever has acme.example)."""
+        self.refresh()
+        domain = domain.strip().lower()
+        candidates = [domain]
+        if not exact:
+            parts = domain.split(".")
+            candidates += [".".join(parts[i:]) for i in range(1, len(parts) - 1)]
+        for candidate in candidates:
+            for name, settings in self._tenants.items():
+                if candidate in settings.get("domains", ()):
+                    return name
+        return None
 
     def has_tenant(self, name: str) -> bool:
         self.refresh()
@@ -863,7 +886,7 @@ class TenancyService:
         An agent sees the items of tenants it serves; a tenant user its own tenant's.
         """
         self.guard(actor, "read the queue", tenant=tenant, agents=True, tenant_users=True)
-        visible = self._visible_tenants(actor)
+        visible = self.visible_tenants(actor)
         moment = as_utc(at) if at is not None else self._now()
         with self._lock:
             self.refresh()
@@ -1029,7 +1052,8 @@ class TenancyService:
             start = page[-1].id + 1
         return found[-limit:]
 
-    def _visible_tenants(self, actor: str) -> set[str] | None:
+    def visible_tenants(self, actor: str) -> set[str] | None:
+        """The tenants whose records the actor may see (None: every tenant)."""
         if not isinstance(actor, Actor) or actor.kind == ActorKind.ADMINISTRATOR:
             return None
         if actor.kind == ActorKind.TENANT_USER:
