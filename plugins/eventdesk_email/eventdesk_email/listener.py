@@ -22,7 +22,6 @@ from typing import Any
 from aiosmtpd.controller import Controller
 
 from eventdesk_email.channel import ENVELOPE_FROM, ENVELOPE_TO
-from eventdesk_email.parsing import MAX_MESSAGE_BYTES
 
 __all__ = ["IntakeHandler", "start_listener"]
 
@@ -87,7 +86,7 @@ def start_listener(desk: Any, host: str = "127.0.0.1", port: int = 8025) -> Cont
         IntakeHandler(desk),
         hostname=host,
         port=port,
-        data_size_limit=MAX_MESSAGE_BYTES,
+        data_size_limit=desk.intake.max_payload,  # larger: 552, the sender is told at once
         enable_SMTPUTF8=True,
         ident="EventDesk email intake",
     )

@@ -32,6 +32,7 @@ from typing import Any
 
 from eventdesk.channels.base import Attachment, Identity, Ignored, InboundMessage, PayloadError
 from eventdesk.errors import InvalidValueError
+from eventdesk.intake.service import MAX_PAYLOAD
 
 from eventdesk_email.autoreply import automatic_mail_reason
 from eventdesk_email.headers import decoded, describe, raw_value, raw_values
@@ -42,7 +43,7 @@ from eventdesk_email.threads import incident_in_subject, message_ids
 __all__ = ["MAX_HEADER_LINE", "MAX_MESSAGE_BYTES", "parse_email"]
 
 CHANNEL = "email"
-MAX_MESSAGE_BYTES = 50 * 1024 * 1024  # above what mail servers accept (Gmail: 25 MB)
+MAX_MESSAGE_BYTES = MAX_PAYLOAD  # what intake takes of any channel (25 MiB)
 MAX_HEADER_LINE = 998  # RFC 5322 section 2.1.1
 MAX_DEPTH = 30  # nested multiparts
 MAX_PARTS = 500
@@ -304,15 +305,21 @@ def _tenant(
     message: EmailMessage, settings: EmailSettings, envelope_recipients: list[str]
 ) -> str | None:
     """The tenant of the first recipient address the settings map to one (Delivered-To,
-    the SMTP envelope, To, Cc, in that order), else the default tenant."""
-    if settings.tenants:
-        candidates = [*raw_values(message, "Delivered-To"), *envelope_recipients]
-        candidates += raw_values(message, "To") + raw_values(message, "Cc")
-        for _, address in getaddresses(candidates):
-            tenant = settings.tenants.get(address.strip().lower())
-            if tenant:
-                return tenant
-    return settings.tenant
+    the SMTP envelope, To, Cc, in that order), or None.
+
+    Only an address names a tenant here: otherwise the intake pipeline decides
+    (the contact's tenant, the sender's email domain, then the channel's
+    ``tenant`` setting), and naming the default tenant here would overrule it.
+    """
+    if not settings.tenants:
+        return None
+    candidates = [*raw_values(message, "Delivered-To"), *envelope_recipients]
+    candidates += raw_values(message, "To") + raw_values(message, "Cc")
+    for _, address in getaddresses(candidates):
+        tenant = settings.tenants.get(address.strip().lower())
+        if tenant:
+            return tenant
+    return None
 
 
 # --- The body and the attachments -------------------------------------------------------------

@@ -17,6 +17,7 @@ from typing import Any
 
 import attrs
 from eventdesk.channels.base import normalise_identity
+from eventdesk.domain.priority import check_level
 from eventdesk.errors import InvalidValueError
 
 _LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?"
@@ -90,6 +91,11 @@ def _tenants(value: Any) -> dict[str, str]:
 class EmailSettings:
     """What the email channel is configured with (docs/email.md describes each setting).
 
+    ``tenant``, ``impact`` and ``urgency`` are the settings the intake pipeline
+    reads from every channel (the default tenant of new contacts, and the
+    impact and urgency of the incidents mail opens); they are checked here like
+    the others.
+
     >>> settings = EmailSettings.from_mapping(
     ...     {"address": "Support@Example.com", "tenants": {"support+acme@example.com": "acme"}}
     ... )
@@ -109,6 +115,8 @@ class EmailSettings:
     timeout: float = 30.0
     tenants: Mapping[str, str] = attrs.field(factory=dict)
     tenant: str | None = None
+    impact: int = 2
+    urgency: int = 2
 
     KNOWN = (
         "address",
@@ -121,6 +129,8 @@ class EmailSettings:
         "timeout",
         "tenants",
         "tenant",
+        "impact",
+        "urgency",
     )
 
     @classmethod
@@ -149,6 +159,8 @@ class EmailSettings:
             timeout=_seconds(settings.get("timeout", 30)),
             tenants=_tenants(settings.get("tenants")),
             tenant=_text("tenant", settings.get("tenant")),
+            impact=check_level("email setting impact", settings.get("impact", 2)),
+            urgency=check_level("email setting urgency", settings.get("urgency", 2)),
         )
 
     @property

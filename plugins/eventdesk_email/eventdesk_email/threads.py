@@ -20,7 +20,7 @@ import re
 import uuid
 from collections.abc import Iterable
 
-from eventdesk.domain.numbering import PREFIX, format_number, parse_number
+from eventdesk.intake.service import incident_numbers_in
 
 __all__ = [
     "bracketed",
@@ -30,8 +30,6 @@ __all__ = [
     "reply_subject",
 ]
 
-_BRACKETED_NUMBER = re.compile(rf"\[\s*({PREFIX}\d{{1,12}})\s*\]", re.IGNORECASE)
-_BARE_NUMBER = re.compile(rf"(?<![A-Za-z0-9])({PREFIX}\d{{1,12}})(?![A-Za-z0-9])", re.IGNORECASE)
 _ANGLED_ID = re.compile(r"<\s*([^<>\s]+?)\s*>")
 _REPLY_PREFIXES = re.compile(
     r"^(?:\s*(?:re|aw|sv|vs|antw|res|r)\s*(?:\[\d+\]|\(\d+\))?\s*:)+\s*", re.IGNORECASE
@@ -39,20 +37,15 @@ _REPLY_PREFIXES = re.compile(
 
 
 def incident_in_subject(subject: str | None) -> str | None:
-    """The incident number a subject names: ``[INC0000042]`` first, else a bare ``INC0000042``.
+    """The incident number a subject names (the first, as ``Re: [INC…]`` puts it first).
 
     >>> incident_in_subject("Re: [INC0000042] VPN down (was INC0000007)")
     'INC0000042'
-    >>> incident_in_subject("about inc42"), incident_in_subject("PRINC0000042")
+    >>> incident_in_subject("about inc0000042"), incident_in_subject("PRINC0000042")
     ('INC0000042', None)
     """
-    if not subject:
-        return None
-    match = _BRACKETED_NUMBER.search(subject) or _BARE_NUMBER.search(subject)
-    if match is None:
-        return None
-    sequence = parse_number(match.group(1))
-    return format_number(sequence) if sequence else None
+    numbers = incident_numbers_in(subject or "")
+    return numbers[0] if numbers else None
 
 
 def message_ids(header_value: str | None) -> list[str]:

@@ -37,12 +37,15 @@ def test_settings_are_read_with_their_defaults() -> None:
             "timeout": 10,
             "tenants": {"Support+Acme@desk.example": "acme"},
             "tenant": "main",
+            "impact": 1,
+            "urgency": "3",
         }
     )
     assert settings.address == "support@desk.example"
     assert settings.domain == "desk.example"
     assert (settings.smtp_port, settings.smtp_starttls, settings.timeout) == (587, True, 10.0)
     assert settings.tenants == {"support+acme@desk.example": "acme"}
+    assert (settings.tenant, settings.impact, settings.urgency) == ("main", 1, 3)
     assert "secret" not in repr(settings)
     defaults = EmailSettings.from_mapping({})
     assert (defaults.address, defaults.domain, defaults.smtp_host, defaults.smtp_port) == (
@@ -69,6 +72,7 @@ def test_settings_are_read_with_their_defaults() -> None:
         ({"tenants": {"acme": "acme"}}, "invalid email setting tenants 'acme'"),
         ({"tenants": {"a@b.example": ""}}, "invalid email setting tenants['a@b.example'] ''"),
         ({"smtp_host": 25}, "invalid email setting smtp_host 25: expected text"),
+        ({"impact": 4}, "invalid email setting impact 4: expected 1, 2 or 3"),
     ],
 )
 def test_a_wrong_setting_is_refused_naming_it(settings: dict[str, object], message: str) -> None:

@@ -4,14 +4,16 @@ retry can help."""
 
 from __future__ import annotations
 
+import socket
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 from eventdesk import ManualClock
 from eventdesk.channels.base import DeliveryError, Identity, OutboundMessage
 from eventdesk_email import EmailChannel
 
-from .conftest import DESK_ADDRESS, SmtpServer, free_port
+from .conftest import DESK_ADDRESS
 
 NOW = datetime(2026, 3, 2, 10, 15, tzinfo=UTC)
 
@@ -33,7 +35,7 @@ def reply(channel: EmailChannel, **overrides: object) -> OutboundMessage:
     return OutboundMessage(**fields)  # type: ignore[arg-type]
 
 
-def test_a_reply_arrives_with_its_threading_headers(smtp_server: SmtpServer) -> None:
+def test_a_reply_arrives_with_its_threading_headers(smtp_server: Any) -> None:
     channel = EmailChannel(smtp_server.settings(), clock=ManualClock(NOW))
     outbound = reply(
         channel,
@@ -74,7 +76,7 @@ def test_the_desks_message_ids_carry_the_incident_and_the_domain() -> None:
     )
 
 
-def test_the_reply_reads_back_as_threaded_by_the_channel_itself(smtp_server: SmtpServer) -> None:
+def test_the_reply_reads_back_as_threaded_by_the_channel_itself(smtp_server: Any) -> None:
     channel = EmailChannel(smtp_server.settings())
     outbound = reply(channel, references=("m1@acme.example",), in_reply_to="m2@acme.example")
     channel.send(outbound)
@@ -99,7 +101,7 @@ def test_the_reply_reads_back_as_threaded_by_the_channel_itself(smtp_server: Smt
     [(None, "m1@acme.example", "auto-replied"), ("system", None, "auto-generated")],
 )
 def test_a_message_the_desk_sends_on_its_own_is_marked_automatic(
-    smtp_server: SmtpServer, author: str | None, in_reply_to: str | None, auto_submitted: str
+    smtp_server: Any, author: str | None, in_reply_to: str | None, auto_submitted: str
 ) -> None:
     channel = EmailChannel(smtp_server.settings())
     channel.send(reply(channel, author=author, in_reply_to=in_reply_to, subject=None))
@@ -109,7 +111,7 @@ def test_a_message_the_desk_sends_on_its_own_is_marked_automatic(
     assert mail["Subject"] == "Re: [INC0000042]"
 
 
-def test_non_ascii_names_subjects_and_text_travel_encoded(smtp_server: SmtpServer) -> None:
+def test_non_ascii_names_subjects_and_text_travel_encoded(smtp_server: Any) -> None:
     channel = EmailChannel(smtp_server.settings())
     channel.send(
         reply(
@@ -133,7 +135,7 @@ def test_non_ascii_names_subjects_and_text_travel_encoded(smtp_server: SmtpServe
     [("450 4.2.1 Mailbox busy, try later", True), ("550 5.1.1 No such user", False)],
 )
 def test_a_refused_recipient_says_whether_to_retry(
-    smtp_server: SmtpServer, answer: str, retryable: bool
+    smtp_server: Any, answer: str, retryable: bool
 ) -> None:
     smtp_server.refuse("gone@acme.example", answer)
     channel = EmailChannel(smtp_server.settings())
@@ -147,7 +149,10 @@ def test_a_refused_recipient_says_whether_to_retry(
 
 
 def test_an_unreachable_server_is_worth_retrying() -> None:
-    channel = EmailChannel({"address": DESK_ADDRESS, "smtp_port": free_port(), "timeout": 2})
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    channel = EmailChannel({"address": DESK_ADDRESS, "smtp_port": port, "timeout": 2})
     # Fail to reach a server that is not listening
     with pytest.raises(DeliveryError) as failed:
         channel.send(reply(channel))
@@ -156,7 +161,7 @@ def test_an_unreachable_server_is_worth_retrying() -> None:
 
 
 def test_starttls_that_the_server_does_not_offer_is_not_worth_retrying(
-    smtp_server: SmtpServer,
+    smtp_server: Any,
 ) -> None:
     channel = EmailChannel(smtp_server.settings(smtp_starttls=True))
     # Fail to start TLS on a server without STARTTLS
@@ -168,7 +173,7 @@ def test_starttls_that_the_server_does_not_offer_is_not_worth_retrying(
 
 
 def test_login_that_the_server_does_not_offer_is_not_worth_retrying(
-    smtp_server: SmtpServer,
+    smtp_server: Any,
 ) -> None:
     channel = EmailChannel(smtp_server.settings(smtp_user="desk", smtp_password="secret"))
     # Fail to log in to a server without AUTH
@@ -186,7 +191,7 @@ def test_a_channel_without_an_address_cannot_send() -> None:
     assert failed.value.retryable is False
 
 
-def test_only_email_addresses_can_be_emailed(smtp_server: SmtpServer) -> None:
+def test_only_email_addresses_can_be_emailed(smtp_server: Any) -> None:
     channel = EmailChannel(smtp_server.settings())
     # Fail to email a phone number
     with pytest.raises(DeliveryError, match=r"cannot email phone:\+34600123456"):
