@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import socket
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -79,9 +80,20 @@ class _Listener(Controller):
             self.handler.close()
 
 
+def _check_free(host: str, port: int) -> None:
+    """Raise OSError now if ``host:port`` cannot be listened on (aiosmtpd would only say so
+    after its start-up timeout of five seconds)."""
+    family, _, _, _, address = socket.getaddrinfo(
+        host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+    )[0]
+    with socket.create_server(address, family=family):
+        pass
+
+
 def start_listener(desk: Any, host: str = "127.0.0.1", port: int = 8025) -> Controller:
     """Start an SMTP server for the desk on ``host:port`` in a thread of its own; call
     ``stop()`` on the answer to stop it. Raises OSError if it cannot listen there."""
+    _check_free(host, port)
     listener = _Listener(
         IntakeHandler(desk),
         hostname=host,
