@@ -22,7 +22,7 @@ import os
 import re
 import shlex
 import traceback
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -31,6 +31,7 @@ import pytest
 from click.testing import CliRunner
 from eventdesk.cli import cli
 from eventdesk.clock import ManualClock, SystemClock
+from eventdesk.plugins import LOAD_PLUGINS_VARIABLE, get_plugin_manager
 
 REPO = Path(__file__).resolve().parents[2]
 DOCS = REPO / "docs"
@@ -138,8 +139,30 @@ def test_python_examples(
     assert failed == 0, f"{failed} of {attempted} examples in {doc_id(path)} failed:\n{report}"
 
 
+@pytest.fixture
+def fresh_plugins() -> Iterator[Callable[[], None]]:
+    """The plugin manager is built once per process, before any document sets
+    ``EVENTDESK_LOAD_PLUGINS``: a document that sets it gets one built afresh under its
+    limit (call the answer), and the tests after it the usual one again."""
+    limited = False
+
+    def limit() -> None:
+        nonlocal limited
+        limited = True
+        get_plugin_manager.cache_clear()
+
+    yield limit
+    if limited:
+        get_plugin_manager.cache_clear()
+
+
 @pytest.mark.parametrize("path", _with_console(), ids=doc_id)
-def test_console_examples(path: Path, docs_workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_console_examples(
+    path: Path,
+    docs_workdir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    fresh_plugins: Callable[[], None],
+) -> None:
     clock = ManualClock(CLI_START)
     monkeypatch.setattr(SystemClock, "now", lambda self: clock.now())
     runner = CliRunner()
@@ -150,6 +173,8 @@ def test_console_examples(path: Path, docs_workdir: Path, monkeypatch: pytest.Mo
         if words[0] == "export":
             name, _, value = words[1].partition("=")
             env[name] = value
+            if name == LOAD_PLUGINS_VARIABLE:
+                fresh_plugins()
             continue
         assert words[0] == "eventdesk", f"{where}: console blocks run eventdesk commands only"
         result = runner.invoke(cli, words[1:], env=env, prog_name="eventdesk")
