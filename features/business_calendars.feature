@@ -136,7 +136,8 @@ Feature: Business calendars
     Examples:
       | file         | table             | line                                 | key                           | expected                                               |
       | tuesday.toml | calendar.hours    | tue = ["9:00-18:00"]                 | calendar.hours.tue[0]         | an interval "HH:MM-HH:MM"                              |
-      | lunch.toml   | calendar.hours    | mon = ["09:00-14:00", "15:00-14:30"] | calendar.hours.mon[1]         | an interval that ends after it starts                  |
+      | lunch.toml   | calendar.hours    | mon = ["09:00-14:00", "15:00-14:30"] | calendar.hours.mon[1]         | an interval that ends by 09:00, when tue's first interval starts |
+      | empty.toml   | calendar.hours    | fri = ["09:00-09:00"]                | calendar.hours.fri[0]         | a start and an end that differ (00:00-24:00 is a whole day)    |
       | overlap.toml | calendar.hours    | thu = ["09:00-14:00", "13:00-18:00"] | calendar.hours.thu[1]         | intervals in order that do not overlap the one before  |
       | late.toml    | calendar.hours    | fri = ["09:00-25:00"]                | calendar.hours.fri[0]         | times from 00:00 to 24:00                              |
       | weekday.toml | calendar.hours    | tues = ["09:00-18:00"]               | calendar.hours.tues           | a weekday: mon … sun                                   |

@@ -171,14 +171,15 @@ def test_calendar_check_refuses_a_bad_file_naming_the_key(write_toml: WriteToml)
         name = "office"
         timezone = "Europe/Madrid"
         [calendar.hours]
-        mon = ["09:00-13:00", "13:30-12:00"]
+        mon = ["09:00-13:00", "22:00-10:00"]
+        tue = ["09:00-13:00"]
         """,
     )
     assert_one_line_error(
         run("calendar", "check", str(path)),
         str(path),
         "calendar.hours.mon[1]",
-        "an interval that ends after it starts",
+        "an interval that ends by 09:00, when tue's first interval starts",
     )
 
 
