@@ -142,7 +142,7 @@ def _add_nights(
         start = draw(st.sampled_from(starts))
         limit = _minutes(following[0][0]) if following else 1440
         ends = [m for m in range(1, min(limit + 1, start)) if allowed(m)]
-        if following and limit < start and allowed(limit) and draw(st.booleans()):
+        if following and 0 < limit < start and allowed(limit) and draw(st.booleans()):
             ends = [limit]  # the night runs on into the next day's first interval
         if not ends:
             continue
