@@ -4,8 +4,9 @@ Steps talk to the ``desk`` fixture (a ServiceDesk on each store in turn) and
 move time only through the ``clock`` fixture. What one step hands to the next
 travels in fixtures named by ``target_fixture``: ``incident`` (the incident the
 scenario is about), ``parent`` and ``children``, ``attempt`` (a command the
-desk may refuse), and for service levels ``counted`` and ``measured`` (calendar
-arithmetic), ``raised`` (what a timer pass raised) and ``replay`` (a what-if).
+desk may refuse), and for service levels ``counted``, ``measured`` and
+``explained`` (calendar arithmetic), ``raised`` (what a timer pass raised) and
+``replay`` (a what-if).
 Then-steps read the incident again from the desk, so they check what was
 stored, not what a command answered.
 
@@ -39,7 +40,7 @@ from eventdesk import (
     ServiceDesk,
     State,
 )
-from eventdesk.calendars import BusinessCalendar, calendar_from_mapping
+from eventdesk.calendars import BusinessCalendar, Explanation, calendar_from_mapping
 from eventdesk.calendars import parse_duration as parse_business_duration
 from eventdesk.calendars.model import WEEKDAYS
 from eventdesk.sla.policy import load_policy, threshold_key
@@ -196,6 +197,7 @@ PATHS: dict[State, tuple[str, ...]] = {
 }
 
 ARRANGER = "Setup"
+SERVICE_MANAGER = "Sofia"
 OPEN_STATES = frozenset({State.NEW, State.IN_PROGRESS, State.ON_HOLD})
 
 
@@ -944,6 +946,18 @@ def uses_policy(desk: ServiceDesk, name: str) -> None:
     desk.sla.use_policy(name)
 
 
+@given(step('the tenant "{tenant}" has a contract that runs its service levels on "{name}"'))
+def tenant_on_calendar(desk: ServiceDesk, tenant: str, name: str) -> None:
+    desk.tenancy.register_tenant(
+        tenant, model="shared", service_manager=SERVICE_MANAGER, calendar=name
+    )
+
+
+@given(step('the tenant "{tenant}" has a contract without a calendar of its own'))
+def tenant_without_calendar(desk: ServiceDesk, tenant: str) -> None:
+    desk.tenancy.register_tenant(tenant, model="shared", service_manager=SERVICE_MANAGER)
+
+
 @given(step('a copy of "{original}" saved as "{copy}", with [{table_name}] spelt [{misspelt}]'))
 def misspelt_copy(
     config_folder: Path, original: str, copy: str, table_name: str, misspelt: str
@@ -1072,6 +1086,30 @@ def measured_on(
     return calendar.business_time_between(begin.replace(tzinfo=zone), end.replace(tzinfo=zone))
 
 
+@when(
+    step(
+        'the desk explains {duration:BusinessTime} of business time on "{name}"'
+        " from {start:WallTime} in {zone:Place}"
+    ),
+    target_fixture="explained",
+)
+def explains(
+    desk: ServiceDesk, duration: str, name: str, start: datetime, zone: ZoneInfo
+) -> Explanation:
+    calendar = desk.sla.calendar(name)
+    return calendar.explain(start.replace(tzinfo=zone), parse_business_duration(duration, calendar))
+
+
+@when(
+    step('an incident with impact {impact:d} and urgency {urgency:d} is opened for "{tenant}"'),
+    target_fixture="incident",
+)
+def opened_for_tenant(desk: ServiceDesk, impact: int, urgency: int, tenant: str) -> IncidentView:
+    return desk.open_incident(
+        SUMMARY, impact=impact, urgency=urgency, tenant=tenant, actor=ARRANGER
+    )
+
+
 @when(step('the desk imports the calendar file "{file}"'), target_fixture="attempt")
 def import_calendar_file(desk: ServiceDesk, config_folder: Path, file: str) -> Attempt:
     return attempt(None, lambda: desk.sla.import_calendar(config_folder / file))
@@ -1179,6 +1217,47 @@ def calendar_unchanged(desk: ServiceDesk, config_folder: Path, name: str) -> Non
     original = tomllib.loads((config_folder / f"{name}.toml").read_text(encoding="utf-8"))
     expected = calendar_from_mapping(original, source=name)
     assert desk.sla.calendar(name) == expected
+
+
+@then(step("the business time is made up of these stretches, on {zone:Place} time:"))
+def stretches_are(explained: Explanation, zone: ZoneInfo, datatable: list[list[str]]) -> None:
+    actual = [
+        {
+            "from": wall_time(stretch.start, zone),
+            "to": wall_time(stretch.end, zone),
+            "length": business_span(stretch.length.total_seconds()),
+            "running total": business_span(stretch.total.total_seconds()),
+        }
+        for stretch in explained.intervals
+    ]
+    assert actual == table(datatable)
+
+
+@then("these days were skipped:")
+def days_skipped(explained: Explanation, datatable: list[list[str]]) -> None:
+    actual = [
+        {
+            "day": f"{WEEKDAY_NAMES[skipped.day.weekday()]} {skipped.day}",
+            "because": f"{skipped.kind}: {skipped.why}",
+        }
+        for skipped in explained.skipped
+    ]
+    assert actual == table(datatable)
+
+
+@then("no day was skipped")
+def no_day_skipped(explained: Explanation) -> None:
+    assert explained.skipped == ()
+
+
+@then(step("the last stretch ends at the deadline, {moment:WallTime} in {zone:Place}"))
+def last_stretch_ends_at_deadline(
+    desk: ServiceDesk, explained: Explanation, moment: datetime, zone: ZoneInfo
+) -> None:
+    calendar = desk.sla.calendar(explained.calendar)
+    assert explained.deadline == calendar.deadline(explained.start, explained.duration)
+    assert explained.intervals[-1].end == explained.deadline
+    assert wall_time(explained.deadline, zone) == wall_time(moment.replace(tzinfo=zone), zone)
 
 
 # --- Then: clocks and timers ---------------------------------------------------------------

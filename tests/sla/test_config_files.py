@@ -85,10 +85,20 @@ CALENDAR_MISTAKES = {
         "calendar.hours.thu[0]",
         "times from 00:00 to 24:00",
     ),
-    "end before start": (
-        calendar_text(hours='[calendar.hours]\nfri = ["09:00-13:00", "18:00-14:00"]\n'),
+    "empty interval": (
+        calendar_text(hours='[calendar.hours]\nfri = ["09:00-13:00", "14:00-14:00"]\n'),
         "calendar.hours.fri[1]",
-        "an interval that ends after it starts",
+        "a start and an end that differ (00:00-24:00 is a whole day)",
+    ),
+    "night into the next day's hours": (
+        calendar_text(hours='[calendar.hours]\nmon = ["22:00-07:00"]\ntue = ["06:00-14:00"]\n'),
+        "calendar.hours.mon[0]",
+        "an interval that ends by 06:00, when tue's first interval starts",
+    ),
+    "Sunday night into Monday's hours": (
+        calendar_text(hours='[calendar.hours]\nmon = ["08:00-16:00"]\nsun = ["20:00-09:00"]\n'),
+        "calendar.hours.sun[0]",
+        "an interval that ends by 08:00, when mon's first interval starts",
     ),
     "unknown weekday": (
         calendar_text(hours='[calendar.hours]\nmonday = ["09:00-17:00"]\n'),
@@ -172,6 +182,8 @@ def test_a_malformed_calendar_is_refused(
         pytest.param('thu = ["09:00-13:00", "12:00-18:00"]', id="overlapping"),
         pytest.param('thu = ["14:00-18:00", "09:00-13:00"]', id="out of order"),
         pytest.param('thu = ["09:00-24:00", "10:00-11:00"]', id="after midnight"),
+        pytest.param('thu = ["22:00-02:00", "23:00-23:30"]', id="after a night"),
+        pytest.param('thu = ["22:00-02:00", "09:00-17:00"]', id="a night first"),
     ],
 )
 def test_overlapping_intervals_are_refused_naming_the_weekday(

@@ -119,16 +119,18 @@ def show_incident(view: IncidentView) -> None:
 
 
 def _said_by(message: Comment) -> str:
-    """``ana (agent, reply by email)``, ``carla@acme.example (customer, by web)``..."""
+    """``ana (work note)``, ``ana (comment)``, ``bob (reply by email)``,
+    ``carla@acme.example (customer, by web)``, ``helper (bot comment)``..."""
     if not message.public:
-        return f"{message.actor} ({message.author_kind}, work note)"
-    how = f" by {message.channel}" if message.channel else ""
-    kind = (
-        "comment"
-        if message.channel is None
-        else ("reply" if message.direction == "outbound" else "message")
-    )
-    return f"{message.actor} ({message.author_kind}, {kind}{how})"
+        return f"{message.actor} (work note)"
+    if message.author_kind == "customer":
+        how = f"customer, by {message.channel}" if message.channel else "customer"
+    elif message.channel:
+        who = "reply" if message.author_kind == "agent" else message.author_kind
+        how = f"{who} by {message.channel}"
+    else:
+        how = "comment" if message.author_kind == "agent" else f"{message.author_kind} comment"
+    return f"{message.actor} ({how})"
 
 
 def show_conversation(number: str, messages: Sequence[Comment]) -> None:

@@ -11,13 +11,25 @@ from typing import Any
 import click
 from rich.table import Table
 
-from eventdesk.calendars.loading import load_calendar, parse_duration
+from eventdesk.calendars.explanation import Explanation
+from eventdesk.calendars.loading import BUILT_IN, load_calendar, parse_duration
+from eventdesk.calendars.model import BusinessCalendar
 from eventdesk.cli.context import DeskContext, pass_desk
-from eventdesk.cli.output import console, emit_json
-from eventdesk.errors import EventDeskError
+from eventdesk.cli.output import _span, console, emit_json
+from eventdesk.errors import ConfigFileError, EventDeskError, InvalidValueError
 from eventdesk.sla.policy import load_policy
+from eventdesk.sla.service import UnknownDefinitionError
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+
+
+def parse_instant(text: str, field: str = "time") -> datetime:
+    """An ISO 8601 instant as UTC; without an offset it is taken as UTC."""
+    try:
+        moment = datetime.fromisoformat(str(text).strip())
+    except ValueError:
+        raise InvalidValueError(field, text, "an ISO 8601 time such as 2026-03-02T09:30Z") from None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 class Instant(click.ParamType):
@@ -29,10 +41,9 @@ class Instant(click.ParamType):
         if isinstance(value, datetime):
             return value
         try:
-            moment = datetime.fromisoformat(str(value).strip())
-        except ValueError:
+            return parse_instant(value)
+        except InvalidValueError:
             self.fail(f"{value!r} is not an ISO 8601 time such as 2026-03-02T09:30Z", param, ctx)
-        return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 INSTANT = Instant()
@@ -61,23 +72,41 @@ def calendar() -> None:
     """Business calendars: opening hours, time zone, holidays."""
 
 
+def calendar_from(ctx: DeskContext, source: str) -> BusinessCalendar:
+    """A calendar file, the built-in 24x7, or the name of a calendar stored in the desk.
+
+    The desk is opened only for a stored calendar: a file needs no database.
+    """
+    if source in BUILT_IN or source.endswith(".toml") or Path(source).is_file():
+        return load_calendar(source)
+    try:
+        return ctx.desk.sla.calendar(source)
+    except UnknownDefinitionError:
+        raise ConfigFileError(
+            source, "(file)", "a calendar file, 24x7 or the name of a calendar in the desk"
+        ) from None
+
+
+def _deadline_line(due: datetime, cal: BusinessCalendar) -> str:
+    return f"{_iso(due)}  ({due.astimezone(cal.zone).isoformat()} {cal.timezone})"
+
+
 @calendar.command()
 @click.option(
     "--calendar",
     "source",
     required=True,
-    metavar="FILE.toml|24x7",
-    help="A calendar file, or 24x7.",
+    metavar="FILE.toml|24x7|NAME",
+    help="A calendar file, 24x7, or the name of a calendar imported into the desk.",
 )
 @click.option("--start", required=True, type=INSTANT, help="ISO 8601 start (UTC if no offset).")
 @click.option("--duration", required=True, help="90m, 4h, 1h30m; days (3d) only on 24x7.")
 @json_option
-@_one_line_errors
-def deadline(source: str, start: datetime, duration: str, as_json: bool) -> None:
+@pass_desk
+def deadline(ctx: DeskContext, source: str, start: datetime, duration: str, as_json: bool) -> None:
     """When DURATION of business time has passed since START."""
-    cal = load_calendar(source)
+    cal = calendar_from(ctx, source)
     due = cal.deadline(start, parse_duration(duration, cal))
-    local = due.astimezone(cal.zone)
     if as_json:
         emit_json(
             {
@@ -85,11 +114,68 @@ def deadline(source: str, start: datetime, duration: str, as_json: bool) -> None
                 "start": _iso(start),
                 "duration": duration,
                 "deadline_utc": _iso(due),
-                "deadline_local": local.isoformat(),
+                "deadline_local": due.astimezone(cal.zone).isoformat(),
             }
         )
     else:
-        click.echo(f"{_iso(due)}  ({local.isoformat()} {cal.timezone})")
+        click.echo(_deadline_line(due, cal))
+
+
+@calendar.command()
+@click.argument("source", metavar="FILE.toml|24x7|NAME")
+@click.option("--start", required=True, help="ISO 8601 start (UTC if no offset).")
+@click.option("--duration", required=True, help="90m, 4h, 1h30m; days (3d) only on 24x7.")
+@json_option
+@pass_desk
+def explain(ctx: DeskContext, source: str, start: str, duration: str, as_json: bool) -> None:
+    """The business intervals that add up to DURATION from START, and the deadline.
+
+    SOURCE is a calendar file, 24x7, or the name of a calendar imported into the desk.
+    """
+    cal = calendar_from(ctx, source)
+    explained = cal.explain(parse_instant(start, "start"), parse_duration(duration, cal))
+    if as_json:
+        emit_json({**explained.to_dict(), "duration": duration})
+    else:
+        show_explanation(explained, cal, duration)
+
+
+def _length(seconds: float) -> str:
+    """``7h00m``, as the SLA tables write it, with the seconds when there are any."""
+    rest = int(seconds) % 60
+    return _span(seconds) + (f"{rest:02d}s" if rest else "")
+
+
+def _clock(moment: datetime, weekday: bool = True) -> str:
+    """``Wed 2026-12-23 23:00`` (seconds only when there are some)."""
+    text = moment.strftime(f"{'%a ' if weekday else ''}%Y-%m-%d %H:%M")
+    return text + (f":{moment:%S}" if moment.second or moment.microsecond else "")
+
+
+def show_explanation(explained: Explanation, cal: BusinessCalendar, duration: str) -> None:
+    """A table a person can add up: each stretch on both clocks, its length, the running total."""
+    since = f"{_clock(explained.start.astimezone(cal.zone))} {cal.timezone}"
+    table = Table(
+        title=f"{duration} of business time on {cal.name} from {since}", title_justify="left"
+    )
+    for column in ("#", f"from ({cal.timezone})", f"to ({cal.timezone})", "from (UTC)", "to (UTC)"):
+        table.add_column(column)
+    table.add_column("length", justify="right")
+    table.add_column("total", justify="right")
+    for number, stretch in enumerate(explained.intervals, start=1):
+        table.add_row(
+            str(number),
+            _clock(stretch.local_start),
+            _clock(stretch.local_end),
+            _clock(stretch.start, weekday=False),
+            _clock(stretch.end, weekday=False),
+            _length(stretch.length.total_seconds()),
+            _length(stretch.total.total_seconds()),
+        )
+    console().print(table)
+    for skipped in explained.skipped:
+        click.echo(f"skipped {skipped.day:%a %Y-%m-%d}: {skipped.kind} ({skipped.why})")
+    click.echo(f"deadline {_deadline_line(explained.deadline, cal)}")
 
 
 @calendar.command()
