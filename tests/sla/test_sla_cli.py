@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner, Result
 from eventdesk import ManualClock, ServiceDesk
 from eventdesk.cli import cli
+from eventdesk.clock import SystemClock
 
 WriteToml = Callable[[str, str], Path]
 MONDAY_8 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
@@ -213,8 +214,11 @@ def test_a_policy_is_imported_and_put_in_use(
 
 
 def test_a_policy_imported_with_use_applies_to_the_clocks(
-    db: str, madrid_office_file: Path, write_toml: WriteToml
+    db: str, madrid_office_file: Path, write_toml: WriteToml, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # The command line reads the system clock: here it is the morning before the incident,
+    # because a policy applies to the incidents opened once it is in use.
+    monkeypatch.setattr(SystemClock, "now", lambda self: datetime(2026, 3, 6, 8, tzinfo=UTC))
     run("calendar", "import", str(madrid_office_file), db=db)
     policy = str(write_toml("office.toml", OFFICE_POLICY))
     assert "stored and in use" in run("sla", "policy", "import", policy, "--use", db=db).output
@@ -284,6 +288,8 @@ def test_sla_tick_raises_each_moment_once(story_db: str) -> None:
             "due_at": "2026-03-02T09:11:15Z",
             "escalated_to": "shift_manager",
             "supervisor": None,
+            "reason": None,
+            "reassigned_to": None,
         },
         {
             "incident": "INC0000001",
@@ -292,6 +298,8 @@ def test_sla_tick_raises_each_moment_once(story_db: str) -> None:
             "due_at": "2026-03-02T09:13:30Z",
             "escalated_to": "team_manager",
             "supervisor": None,
+            "reason": None,
+            "reassigned_to": None,
         },
     ]
     assert run_json("sla", "tick", "--now", "2026-03-02T09:14:00Z", db=story_db) == []

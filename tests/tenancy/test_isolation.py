@@ -649,6 +649,20 @@ GUARDED: dict[tuple[str, str], Guarded] = {
         "acme",
         about_the_incident=True,
     ),
+    ("sla", "timeline"): Guarded(
+        "sla",
+        lambda s, a: s.desk.sla.timeline(s.incident, actor=a),
+        NOT_OF_ACME,
+        "acme",
+        about_the_incident=True,
+    ),
+    ("sla", "hops"): Guarded(
+        "sla",
+        lambda s, a: s.desk.sla.hops(s.incident, actor=a),
+        NOT_OF_ACME,
+        "acme",
+        about_the_incident=True,
+    ),
 }
 
 # Public methods that take an actor but are the access checks themselves.
@@ -665,6 +679,7 @@ NO_ACTOR = {
     ("tenancy", "refresh"): "applies the tenancy events stored since",
     ("tenancy", "run"): "the routing worker: route() as the system, in a loop",
     ("tenancy", "contracts"): "the tenants' SLA policies and calendars, for the clocks",
+    ("tenancy", "contract_changes"): "every change of the contracts, for the SLA schedules",
     ("tenancy", "registered_at"): "when a tenant's contract starts, for its cost",
     ("tenancy", "has_tenant"): "whether a tenant exists, before opening its incident",
     ("tenancy", "priority_matrix"): "a tenant's matrix, for its incidents' priority",

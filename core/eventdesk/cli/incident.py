@@ -13,12 +13,14 @@ from eventdesk.cli.output import (
     emit_json,
     one_line,
     show_history,
+    show_hops,
     show_incident,
     show_list,
     show_sla,
+    show_timeline,
 )
 from eventdesk.cli.sla import INSTANT
-from eventdesk.domain.incident import HoldReason, State
+from eventdesk.domain.incident import AuthorKind, HoldReason, State
 from eventdesk.views import IncidentView
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON.")
@@ -118,15 +120,34 @@ def show(ctx: DeskContext, ref: str, as_json: bool) -> None:
 @incident.command(name="sla")
 @ref_argument
 @click.option("--at", type=INSTANT, help="Show the clocks as they stood then (ISO 8601).")
+@click.option(
+    "--timeline",
+    is_flag=True,
+    help="Every step of each clock (start, pause, resume, stop, warning, breach, change of "
+    "target or policy) with its cause.",
+)
+@click.option(
+    "--hops", is_flag=True, help="The business time each group held it, against its OLA or UC."
+)
 @json_option
 @pass_desk
-def sla_(ctx: DeskContext, ref: str, at: datetime | None, as_json: bool) -> None:
+def sla_(
+    ctx: DeskContext, ref: str, at: datetime | None, timeline: bool, hops: bool, as_json: bool
+) -> None:
     """The incident's SLA clocks, now or at a past instant."""
-    clocks = ctx.desk.sla.status(ref, at=at, actor=ctx.actor)
-    if as_json:
-        emit_json(clocks)
+    if timeline and hops:
+        raise click.UsageError("--timeline and --hops: choose one")
+    if timeline:
+        found: Any = ctx.desk.sla.timeline(ref, at=at, actor=ctx.actor)
+        show: Callable[[Any], None] = show_timeline
+    elif hops:
+        found, show = ctx.desk.sla.hops(ref, at=at, actor=ctx.actor), show_hops
     else:
-        show_sla(clocks)
+        found, show = ctx.desk.sla.status(ref, at=at, actor=ctx.actor), show_sla
+    if as_json:
+        emit_json(found)
+    else:
+        show(found)
 
 
 @incident.command(name="list")
@@ -256,9 +277,17 @@ def cancel(ctx: DeskContext, ref: str, reason: str) -> IncidentView:
     "Add a public comment, or an internal work note with --internal.",
     click.argument("text"),
     click.option("--internal", is_flag=True, help="A work note, not shown to the caller."),
+    click.option(
+        "--author-kind",
+        type=click.Choice([k.value for k in AuthorKind]),
+        help="Who wrote it (default: the customer if the actor is the caller, else a human "
+        "agent); only a human agent's public message answers the customer.",
+    ),
 )
-def comment(ctx: DeskContext, ref: str, text: str, internal: bool) -> IncidentView:
-    return ctx.desk.comment(ref, text, internal=internal, actor=ctx.actor)
+def comment(
+    ctx: DeskContext, ref: str, text: str, internal: bool, author_kind: str | None
+) -> IncidentView:
+    return ctx.desk.comment(ref, text, internal=internal, author_kind=author_kind, actor=ctx.actor)
 
 
 @lifecycle_command(

@@ -25,6 +25,8 @@ from eventdesk.domain.incident import Incident
 from eventdesk.domain.priority import PriorityMatrix
 from eventdesk.errors import ConcurrencyConflictError, EventDeskError, InvalidValueError
 from eventdesk.projections.incidents import Scope
+from eventdesk.sla.policy import NO_POLICY
+from eventdesk.sla.schedule import FROM_OPENING
 from eventdesk.tenancy.access import TENANT_USER_COMMANDS, AccessDeniedError, Actor, ActorKind
 from eventdesk.tenancy.cost import Advice, CostReport, advise, cost
 from eventdesk.tenancy.model import (
@@ -105,6 +107,18 @@ class TenantView:
 
     def to_dict(self) -> dict[str, Any]:
         return attrs.asdict(self)
+
+
+@attrs.frozen
+class ContractChange:
+    """A tenant's contract as one of its events left it: SLA policy and calendar."""
+
+    at: datetime
+    tenant: str
+    version: int
+    sla_policy: str | None
+    calendar: str | None
+    retroactive: bool  # applies from the opening of open incidents, not from the change
 
 
 @attrs.frozen
@@ -219,6 +233,8 @@ class TenancyService:
         self._registered: dict[str, datetime] = {}
         self._names: dict[Any, str] = {}  # aggregate id -> tenant, team or agent name
         self._waiting_reasons: dict[str, str] = {}
+        # Every change of a contract's SLA policy or calendar, in order (for the SLA clocks).
+        self._contract_changes: list[ContractChange] = []
         self._topics = [get_topic(t) for t in _EVENT_TYPES]
 
     # --- keeping up with the event log --------------------------------------
@@ -249,11 +265,15 @@ class TenancyService:
             self._names[event.originator_id] = event.name
             self._versions[("tenant", event.name)] = event.originator_version
             self._put_tenant(event.name)
+            self._note_contract(event.name, event, retroactive=False)
         elif isinstance(event, Tenant.Updated):
             name = self._name_of(event.originator_id)
             self._tenants[name].update(event.changes)
             self._versions[("tenant", name)] = event.originator_version
             self._put_tenant(name)
+            if {"sla_policy", "calendar"} & set(event.changes):
+                retroactive = getattr(event, "sla_from", None) == FROM_OPENING
+                self._note_contract(name, event, retroactive=retroactive)
         elif isinstance(event, Team.Formed):
             self._names[event.originator_id] = event.name
             self._team_rows[event.name] = {
@@ -353,6 +373,19 @@ class TenancyService:
                 if definition_id(CALENDAR, row["calendar"]) == event.originator_id:
                     self._put_team(name)
 
+    def _note_contract(self, name: str, event: Any, *, retroactive: bool) -> None:
+        settings = self._tenants[name]
+        self._contract_changes.append(
+            ContractChange(
+                at=event.timestamp,
+                tenant=name,
+                version=event.originator_version,
+                sla_policy=settings.get("sla_policy"),
+                calendar=settings.get("calendar"),
+                retroactive=retroactive,
+            )
+        )
+
     def _name_of(self, originator_id: Any) -> str:
         """The name of a tenant, team or agent, by its aggregate id."""
         return self._names[originator_id]
@@ -450,19 +483,31 @@ class TenancyService:
         self._create("tenant", tenant)
         return self.tenant(tenant.name)
 
-    def update_tenant(self, name: str, *, actor: str = "system", **changes: Any) -> TenantView:
-        """Change a tenant's model or contract."""
+    def update_tenant(
+        self,
+        name: str,
+        *,
+        actor: str = "system",
+        sla_from: str | None = None,
+        **changes: Any,
+    ) -> TenantView:
+        """Change a tenant's model or contract.
+
+        A new SLA policy or calendar applies to the tenant's open incidents from the
+        change (``sla_from="change"``, the default: their clocks keep the time used) or
+        from their opening (``"opening"``: recomputed as if it had always applied).
+        ``sla_policy="none"`` ends the SLA: nothing more falls due."""
         self.guard(actor, "update a tenant", tenant=name)
         self._check_contract(changes)
         tenant = self._load(Tenant, "tenant", name)
-        if tenant.update(actor=actor, at=self._now(), **changes):
+        if tenant.update(actor=actor, at=self._now(), sla_from=sla_from, **changes):
             self._update(tenant)
         return self.tenant(name)
 
     def _check_contract(self, contract: Mapping[str, Any]) -> None:
         if contract.get("calendar"):
             self.desk.sla.calendar(contract["calendar"])
-        if contract.get("sla_policy"):
+        if contract.get("sla_policy") and contract["sla_policy"] != NO_POLICY:
             self.desk.sla.policy(contract["sla_policy"])
 
     def tenant(self, name: str, *, actor: str = "system") -> TenantView:
@@ -648,6 +693,12 @@ class TenancyService:
             name: (settings.get("sla_policy"), settings.get("calendar"))
             for name, settings in self._tenants.items()
         }
+
+    def contract_changes(self) -> tuple[ContractChange, ...]:
+        """Every change of a contract's SLA policy or calendar, in the order stored."""
+        self.refresh()
+        with self._lock:
+            return tuple(self._contract_changes)
 
     def registered_at(self, name: str) -> datetime:
         """When the tenant was registered (its contract starts then)."""
