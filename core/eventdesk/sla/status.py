@@ -208,6 +208,7 @@ class Clock:
         self.target: timedelta | None = None
         self.calendar = _always_open("24x7")
         self.warnings: tuple[float, ...] = ()
+        self._moments = []
         self.ever_targeted = False
         self.fresh = False  # just started: the fold has not yet decided whether it runs
         self.crossed: dict[str, datetime] = {}  # moment -> when its threshold was crossed
@@ -231,17 +232,18 @@ class Clock:
 
     def moments(self) -> list[tuple[str, timedelta]]:
         """(moment, business time at which it falls) under the current target."""
-        target = self.target
-        if target is None:
-            return []
-        if self.metric == WAITING:
-            return [(LIMIT, target)]
-        found = [(threshold_key(f), target * f) for f in self.warnings]
-        found.append((BREACH, target))
-        return found
+        return self._moments
 
     def _set_terms(self, terms: Terms) -> None:
         self.target, self.calendar, self.warnings = terms
+        target = self.target
+        if target is None:
+            self._moments: list[tuple[str, timedelta]] = []
+        elif self.metric == WAITING:
+            self._moments = [(LIMIT, target)]
+        else:
+            self._moments = [(threshold_key(f), target * f) for f in self.warnings]
+            self._moments.append((BREACH, target))
         if self.target is not None:
             self.ever_targeted = True
         else:
@@ -504,6 +506,7 @@ class SlaFold:
         self.by_name: dict[str, Clock] = dict(self.clocks)
         self.last_at: datetime | None = None
         self._horizon: datetime | None = None
+        self._terms: dict[tuple[str, str | None, int], Terms] = {}
 
     # --- policy and terms --------------------------------------------------------------
 
@@ -511,6 +514,7 @@ class SlaFold:
         """Take the policy in force at the opening, and the later changes to apply."""
         initial, self.pending_changes = self.schedule.for_incident(opened_at, horizon)
         self.policy, self.calendars = initial.policy, initial.calendars
+        self._terms = {}
         self._horizon = horizon
 
     def _calendar_named(self, name: str) -> BusinessCalendar:
@@ -527,7 +531,15 @@ class SlaFold:
         return self._calendar_named(target.calendar if target else "24x7")
 
     def terms(self, clock: Clock) -> Terms:
-        """The target, calendar and warnings ``clock`` runs under now."""
+        """The target, calendar and warnings ``clock`` runs under now (the same for every
+        clock of a metric, or of a group, until the priority or the policy changes)."""
+        key = (clock.metric, clock.group, self.priority)
+        found = self._terms.get(key)
+        if found is None:
+            found = self._terms[key] = self._terms_of(clock)
+        return found
+
+    def _terms_of(self, clock: Clock) -> Terms:
         policy = self.policy
         if policy is None:
             return None, self.calendar(), ()
@@ -598,6 +610,7 @@ class SlaFold:
                         clock.note(change.at, "policy-change", f"{change.cause} (from opening)")
                 continue
             self.policy, self.calendars = change.policy, change.calendars
+            self._terms = {}
             self._settle(change.at, change.cause, "policy-change")
 
     def advance(self, until: datetime | None) -> None:
@@ -654,13 +667,14 @@ class SlaFold:
         at = as_utc(event.timestamp)
         self._apply_changes(at)
         self.last_at = at
-        cause = describe(event, self.caller)
+        # What caused each step, for a timeline (not worth a string otherwise).
+        if isinstance(event, Incident.Opened):
+            self.caller = event.caller
+        cause = describe(event, self.caller) if self.recording else ""
         step = "target-change"
         if isinstance(event, Incident.Opened):
             self.priority = event.priority
-            self.caller = event.caller
             self.state = State.NEW
-            cause = describe(event, self.caller)
             for metric in _WHOLE_LIFE:
                 self.clocks[metric].start(at, cause)
             self._start_wait(at, cause)  # the opening is the customer's first message
