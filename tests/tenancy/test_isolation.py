@@ -679,7 +679,6 @@ NO_ACTOR = {
     ("tenancy", "refresh"): "applies the tenancy events stored since",
     ("tenancy", "run"): "the routing worker: route() as the system, in a loop",
     ("tenancy", "contracts"): "the tenants' SLA policies and calendars, for the clocks",
-    ("tenancy", "contract_changes"): "every change of the contracts, for the SLA schedules",
     ("tenancy", "registered_at"): "when a tenant's contract starts, for its cost",
     ("tenancy", "has_tenant"): "whether a tenant exists, before opening its incident",
     ("tenancy", "priority_matrix"): "a tenant's matrix, for its incidents' priority",

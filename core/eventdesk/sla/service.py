@@ -24,6 +24,7 @@ from eventdesk.domain.definition import CALENDAR, SETTINGS, SLA_POLICY, Definiti
 from eventdesk.domain.incident import Incident
 from eventdesk.errors import EventDeskError, IncidentNotFoundError, InvalidValueError
 from eventdesk.plugins import get_plugin_manager
+from eventdesk.projections.base import follow
 from eventdesk.sla.policy import (
     METRICS,
     NO_POLICY,
@@ -52,9 +53,11 @@ from eventdesk.sla.status import (
     fold_events,
 )
 from eventdesk.tenancy.access import Actor
+from eventdesk.tenancy.model import Tenant
 from eventdesk.views import to_jsonable
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
+from eventsourcing.utils import get_topic
 
 if TYPE_CHECKING:
     from eventdesk.application import IncidentRef, ServiceDesk
@@ -180,11 +183,77 @@ def _check_applies_from(retroactive: bool) -> str:
     return FROM_OPENING if retroactive else FROM_CHANGE
 
 
+class _ConfigChanges:
+    """Every stored change that decides which policy an incident runs under — a policy
+    defined or revised, the desk's choice of policy, a tenant's contract signed or
+    changed — in the order stored, read from the event log as it grows (by any
+    process). Each entry replays one change into a ScheduleBuilder."""
+
+    TOPICS = tuple(
+        get_topic(t)
+        for t in (Definition.Defined, Definition.Revised, Tenant.Registered, Tenant.Updated)
+    )
+
+    def __init__(self) -> None:
+        self.position = 0
+        self.entries: list[Callable[[ScheduleBuilder], None]] = []
+        self._definitions: dict[UUID, tuple[str, str]] = {}  # id -> (kind, name)
+        self._tenants: dict[UUID, str] = {}
+
+    def refresh(self, desk: ServiceDesk) -> None:
+        self.position = follow(desk, self.position, self.TOPICS, self._apply)
+
+    def _apply(self, event: Any) -> None:
+        at, version = as_utc(event.timestamp), event.originator_version
+        retroactive = FROM_OPENING in (
+            getattr(event, "applies_from", None),
+            getattr(event, "sla_from", None),
+        )
+        if isinstance(event, Definition.Defined):
+            self._definitions[event.originator_id] = (event.kind, event.name)
+        if isinstance(event, Definition.Defined | Definition.Revised):
+            kind, name = self._definitions[event.originator_id]
+            if kind == SLA_POLICY:
+                policy, cause = SlaPolicy.from_stored(event.content), f"policy {name} v{version}"
+                self.entries.append(
+                    lambda b: b.policy_defined(at, policy, retroactive=retroactive, cause=cause)
+                )
+            elif kind == SETTINGS and name == DESK_SETTINGS:
+                chosen = event.content.get("sla_policy", "default")
+                cause = f"desk settings v{version}"
+                self.entries.append(
+                    lambda b: b.desk_uses(at, chosen, retroactive=retroactive, cause=cause)
+                )
+            return
+        if isinstance(event, Tenant.Registered):
+            tenant, contract = event.name, event.settings
+            self._tenants[event.originator_id] = tenant
+        elif {"sla_policy", "calendar"} & set(event.changes):
+            tenant, contract = self._tenants[event.originator_id], event.changes
+        else:
+            return  # a change of the tenant that is not about service levels
+        cause = f"tenant {tenant} contract v{version}"
+
+        def sign(builder: ScheduleBuilder) -> None:
+            known = builder.contracts.get(tenant, (None, None))
+            builder.contract(
+                at,
+                tenant,
+                contract.get("sla_policy", known[0]),
+                contract.get("calendar", known[1]),
+                retroactive=retroactive,
+                cause=cause,
+            )
+
+        self.entries.append(sign)
+
+
 class SlaService:
     def __init__(self, desk: ServiceDesk) -> None:
         self.desk = desk
-        self._config_key: tuple[Any, ...] | None = None
+        self._config_key: int | None = None
         self._config: SlaConfig | None = None
+        self._changes = _ConfigChanges()
         self._lock = threading.Lock()
 
     # --- definitions ---------------------------------------------------------
@@ -311,76 +380,18 @@ class SlaService:
         return policy
 
     def config(self) -> SlaConfig:
-        """The schedule of policies in force for each tenant's incidents; cached until a
-        definition or a contract changes."""
-        rows = self.desk.projector.db.execute(
-            "SELECT kind, name, id, version FROM eventdesk_definitions ORDER BY id"
-        )
-        contracts = self.desk.tenancy.contract_changes()
-        key = (tuple((row["id"], row["version"]) for row in rows), len(contracts))
+        """The schedule of policies in force for each tenant's incidents; built again only
+        when a policy, the desk's choice or a contract has changed (in any process)."""
         with self._lock:
+            self._changes.refresh(self.desk)
+            key = len(self._changes.entries)
             if self._config is None or key != self._config_key:
-                self._config = self._build_config(rows, contracts)
+                builder = ScheduleBuilder(self.calendar)
+                for entry in self._changes.entries:
+                    entry(builder)
+                self._config = SlaConfig(builder.build())
                 self._config_key = key
             return self._config
-
-    def _build_config(self, rows: list[Any], contracts: Iterable[Any]) -> SlaConfig:
-        """Replay, in the order they happened, every stored change that decides which
-        policy an incident runs under: policy definitions, the desk's choice, contracts."""
-        builder = ScheduleBuilder(self.calendar)
-        changes: list[tuple[datetime, int, int, Callable[[], None]]] = []
-
-        def later(at: datetime, rank: int, order: int, change: Callable[[], None]) -> None:
-            changes.append((as_utc(at), rank, order, change))
-
-        for row in rows:
-            if row["kind"] not in (SLA_POLICY, SETTINGS) or (
-                row["kind"] == SETTINGS and row["name"] != DESK_SETTINGS
-            ):
-                continue
-            for event in self.desk.repository.event_store.get(UUID(row["id"])):
-                at, version = as_utc(event.timestamp), event.originator_version
-                retroactive = getattr(event, "applies_from", FROM_CHANGE) == FROM_OPENING
-                if row["kind"] == SLA_POLICY:
-                    # A policy is defined before anything can use it: first at a tie.
-                    policy = SlaPolicy.from_stored(event.content)
-                    cause = f"policy {row['name']} v{version}"
-                    later(
-                        at,
-                        0,
-                        version,
-                        lambda at=at, p=policy, r=retroactive, c=cause: builder.policy_defined(
-                            at, p, retroactive=r, cause=c
-                        ),
-                    )
-                else:
-                    name = event.content.get("sla_policy", "default")
-                    cause = f"desk settings v{version}"
-                    later(
-                        at,
-                        1,
-                        version,
-                        lambda at=at, n=name, r=retroactive, c=cause: builder.desk_uses(
-                            at, n, retroactive=r, cause=c
-                        ),
-                    )
-        for order, contract in enumerate(contracts):
-            later(
-                contract.at,
-                2,
-                order,
-                lambda c=contract: builder.contract(
-                    as_utc(c.at),
-                    c.tenant,
-                    c.sla_policy,
-                    c.calendar,
-                    retroactive=c.retroactive,
-                    cause=f"tenant {c.tenant} contract v{c.version}",
-                ),
-            )
-        for *_, change in sorted(changes, key=lambda item: item[:3]):
-            change()
-        return SlaConfig(builder.build())
 
     def policy_for(self, incident_id: UUID, events: list[Any] | None = None) -> SlaPolicy | None:
         """The policy an incident's clocks run under now (its tenant's, or the desk's;

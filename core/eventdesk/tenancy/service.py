@@ -24,9 +24,9 @@ from eventdesk.domain.definition import CALENDAR, Definition, definition_id
 from eventdesk.domain.incident import Incident
 from eventdesk.domain.priority import PriorityMatrix
 from eventdesk.errors import ConcurrencyConflictError, EventDeskError, InvalidValueError
+from eventdesk.projections.base import follow
 from eventdesk.projections.incidents import Scope
 from eventdesk.sla.policy import NO_POLICY
-from eventdesk.sla.schedule import FROM_OPENING
 from eventdesk.tenancy.access import TENANT_USER_COMMANDS, AccessDeniedError, Actor, ActorKind
 from eventdesk.tenancy.cost import Advice, CostReport, advise, cost
 from eventdesk.tenancy.model import (
@@ -107,18 +107,6 @@ class TenantView:
 
     def to_dict(self) -> dict[str, Any]:
         return attrs.asdict(self)
-
-
-@attrs.frozen
-class ContractChange:
-    """A tenant's contract as one of its events left it: SLA policy and calendar."""
-
-    at: datetime
-    tenant: str
-    version: int
-    sla_policy: str | None
-    calendar: str | None
-    retroactive: bool  # applies from the opening of open incidents, not from the change
 
 
 @attrs.frozen
@@ -233,29 +221,14 @@ class TenancyService:
         self._registered: dict[str, datetime] = {}
         self._names: dict[Any, str] = {}  # aggregate id -> tenant, team or agent name
         self._waiting_reasons: dict[str, str] = {}
-        # Every change of a contract's SLA policy or calendar, in order (for the SLA clocks).
-        self._contract_changes: list[ContractChange] = []
         self._topics = [get_topic(t) for t in _EVENT_TYPES]
 
     # --- keeping up with the event log --------------------------------------
 
     def refresh(self) -> None:
         """Apply every tenancy event stored since the last refresh (by any process)."""
-        recorder = self.desk.recorder
         with self._lock:
-            # Read up to the head as it is now, and then stand there: the next refresh
-            # looks only at what came after, whether or not any of it was tenancy's.
-            # (Events become visible in number order: see pg_recorder.)
-            head = int(recorder.max_notification_id() or 0)
-            while self._position < head:
-                notifications = recorder.select_notifications(
-                    start=self._position + 1, stop=head, limit=1000, topics=self._topics
-                )
-                for notification in notifications:
-                    self._apply(self.desk.mapper.to_domain_event(notification))
-                    self._position = notification.id
-                if len(notifications) < 1000:
-                    self._position = head
+            self._position = follow(self.desk, self._position, self._topics, self._apply)
 
     def _apply(self, event: Any) -> None:
         engine = self.engine
@@ -265,15 +238,11 @@ class TenancyService:
             self._names[event.originator_id] = event.name
             self._versions[("tenant", event.name)] = event.originator_version
             self._put_tenant(event.name)
-            self._note_contract(event.name, event, retroactive=False)
         elif isinstance(event, Tenant.Updated):
             name = self._name_of(event.originator_id)
             self._tenants[name].update(event.changes)
             self._versions[("tenant", name)] = event.originator_version
             self._put_tenant(name)
-            if {"sla_policy", "calendar"} & set(event.changes):
-                retroactive = getattr(event, "sla_from", None) == FROM_OPENING
-                self._note_contract(name, event, retroactive=retroactive)
         elif isinstance(event, Team.Formed):
             self._names[event.originator_id] = event.name
             self._team_rows[event.name] = {
@@ -372,19 +341,6 @@ class TenancyService:
             for name, row in self._team_rows.items():
                 if definition_id(CALENDAR, row["calendar"]) == event.originator_id:
                     self._put_team(name)
-
-    def _note_contract(self, name: str, event: Any, *, retroactive: bool) -> None:
-        settings = self._tenants[name]
-        self._contract_changes.append(
-            ContractChange(
-                at=event.timestamp,
-                tenant=name,
-                version=event.originator_version,
-                sla_policy=settings.get("sla_policy"),
-                calendar=settings.get("calendar"),
-                retroactive=retroactive,
-            )
-        )
 
     def _name_of(self, originator_id: Any) -> str:
         """The name of a tenant, team or agent, by its aggregate id."""
@@ -693,12 +649,6 @@ class TenancyService:
             name: (settings.get("sla_policy"), settings.get("calendar"))
             for name, settings in self._tenants.items()
         }
-
-    def contract_changes(self) -> tuple[ContractChange, ...]:
-        """Every change of a contract's SLA policy or calendar, in the order stored."""
-        self.refresh()
-        with self._lock:
-            return tuple(self._contract_changes)
 
     def registered_at(self, name: str) -> datetime:
         """When the tenant was registered (its contract starts then)."""
