@@ -494,3 +494,18 @@ def test_policy_changes_on_the_command_line_say_where_they_apply_from(
     # Fail to say where a change applies from in words the desk does not know.
     bad = run("tenant", "update", "acme", "--policy", "strict", "--sla-from", "later", db=db)
     assert bad.exit_code == 2
+
+
+def test_sla_replay_shows_the_other_metrics_either_policy_measures(
+    db: str, write_toml: WriteToml
+) -> None:
+    with ServiceDesk(db=db, clock=ManualClock(MONDAY_8)) as desk:
+        number = desk.open_incident("VPN", impact=2, urgency=2, caller="carla").number
+        desk.comment(number, "On it", actor="bo")
+    other = str(write_toml("deep.toml", DEEP_POLICY))
+    table = run("sla", "replay", "--policy", other, db=db).output
+    assert "next_reply default" in table and "next_reply deep" in table
+    rows = run_json("sla", "replay", "--policy", other, db=db)
+    assert "next_reply_percent" in rows["deep"][0]
+    # Each side reports what its policy measures: the default has no next replies.
+    assert "next_reply_percent" not in rows["default"][0]

@@ -269,3 +269,24 @@ def test_a_clock_paused_when_it_starts_waits_for_the_resume() -> None:
     story.do("resume").after(minutes=10)
     assert story.clock("next_reply").elapsed_seconds == 600
     assert story.clock("next_reply").deadline == story.at + timedelta(minutes=20)
+
+
+def test_attainment_counts_each_cycle_of_a_cyclic_metric(desk, clock) -> None:
+    desk.sla.import_policy(DEEP)
+    number = desk.open_incident("VPN drops", impact=2, urgency=2, caller="carla").number
+    clock.advance(minutes=5)
+    desk.comment(number, "We are on it", actor="bo")
+    for answered_after in (10, 40, 10):  # minutes; the next reply is due within 30
+        clock.advance(minutes=5)
+        desk.comment(number, "Any news?", actor="carla")
+        clock.advance(minutes=answered_after)
+        desk.comment(number, "Here is where we are", actor="bo")
+
+    [row] = desk.sla.attainment(DEEP)
+    assert (row.priority, row.incidents) == (3, 1)
+    assert (row.met["next_reply"], row.breached["next_reply"]) == (2, 1)
+    assert row.met["periodic_update"] == 3  # the fourth update still runs
+    assert row.response_met == 1
+    data = row.to_dict()
+    assert data["next_reply_percent"] == 66.7
+    assert list(data)[:4] == ["priority", "incidents", "response_met", "response_breached"]

@@ -232,3 +232,17 @@ def test_a_retroactive_change_overrules_the_earlier_ones_for_an_incident() -> No
     assert story.clock("response").target_seconds == 4 * 3600
     notes = [(e.step, e.cause) for e in story.timeline()["response"].entries]
     assert notes == [("start", "Opened v1 (P3)"), ("policy-change", "slow again (from opening)")]
+
+
+def test_calendars_are_read_at_their_current_version(desk: ServiceDesk, clock: ManualClock) -> None:
+    clock.set(MONDAY_9 - HOUR)
+    desk.sla.import_calendar(OFFICE)  # 09:00-17:00 in Madrid: 08:00-16:00 UTC
+    desk.sla.import_policy(attrs.evolve(SLOW, targets={3: Target(4 * HOUR, 24 * HOUR, "office")}))
+    desk.sla.use_policy("slow")
+    clock.set(MONDAY_9)
+    number = desk.open_incident("Mail down", impact=2, urgency=2).number
+    assert clocks(desk, number)["response"][2] == MONDAY_9 + 4 * HOUR
+    clock.advance(hours=1)
+    # The office opens an hour later from now on: the whole life of the incident follows.
+    desk.sla.import_calendar(BusinessCalendar.weekdays("office", "Europe/Madrid", "10:30", "17:00"))
+    assert clocks(desk, number)["response"] == (30, 240, MONDAY_9 + 4.5 * HOUR)

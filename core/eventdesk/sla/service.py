@@ -197,6 +197,9 @@ class _ConfigChanges:
     def __init__(self) -> None:
         self.position = 0
         self.entries: list[Callable[[ScheduleBuilder], None]] = []
+        # Calendars are not scheduled (each is read at its current version), but a
+        # schedule holds them: a revised calendar calls for a new schedule all the same.
+        self.calendar_revisions = 0
         self._definitions: dict[UUID, tuple[str, str]] = {}  # id -> (kind, name)
         self._tenants: dict[UUID, str] = {}
 
@@ -218,6 +221,8 @@ class _ConfigChanges:
                 self.entries.append(
                     lambda b: b.policy_defined(at, policy, retroactive=retroactive, cause=cause)
                 )
+            elif kind == CALENDAR:
+                self.calendar_revisions += 1
             elif kind == SETTINGS and name == DESK_SETTINGS:
                 chosen = event.content.get("sla_policy", "default")
                 cause = f"desk settings v{version}"
@@ -251,7 +256,7 @@ class _ConfigChanges:
 class SlaService:
     def __init__(self, desk: ServiceDesk) -> None:
         self.desk = desk
-        self._config_key: int | None = None
+        self._config_key: tuple[int, int] | None = None
         self._config: SlaConfig | None = None
         self._changes = _ConfigChanges()
         self._lock = threading.Lock()
@@ -384,7 +389,7 @@ class SlaService:
         when a policy, the desk's choice or a contract has changed (in any process)."""
         with self._lock:
             self._changes.refresh(self.desk)
-            key = len(self._changes.entries)
+            key = (len(self._changes.entries), self._changes.calendar_revisions)
             if self._config is None or key != self._config_key:
                 builder = ScheduleBuilder(self.calendar)
                 for entry in self._changes.entries:
