@@ -185,6 +185,31 @@ class Clock:
     target) and nothing falls due; a hop clock counts all the same.
     """
 
+    __slots__ = (
+        "name",
+        "metric",
+        "fold",
+        "number",
+        "group",
+        "elapsed",
+        "running_since",
+        "started_at",
+        "active",
+        "outcome",
+        "stopped_at",
+        "target",
+        "calendar",
+        "warnings",
+        "_moments",
+        "ever_targeted",
+        "fresh",
+        "crossed",
+        "crossed_at",
+        "raised",
+        "raised_by",
+        "entries",
+    )
+
     def __init__(
         self,
         name: str,
@@ -208,7 +233,7 @@ class Clock:
         self.target: timedelta | None = None
         self.calendar = _always_open("24x7")
         self.warnings: tuple[float, ...] = ()
-        self._moments = []
+        self._moments: list[tuple[str, timedelta]] = []
         self.ever_targeted = False
         self.fresh = False  # just started: the fold has not yet decided whether it runs
         self.crossed: dict[str, datetime] = {}  # moment -> when its threshold was crossed
@@ -238,7 +263,7 @@ class Clock:
         self.target, self.calendar, self.warnings = terms
         target = self.target
         if target is None:
-            self._moments: list[tuple[str, timedelta]] = []
+            self._moments = []
         elif self.metric == WAITING:
             self._moments = [(LIMIT, target)]
         else:
@@ -322,6 +347,7 @@ class Clock:
         if self.started_at is None:
             self.started_at = at
         self.active = True
+        self.fold.active[self.name] = self
         self.fresh = True
         self.outcome = None
         self.stopped_at = None
@@ -333,6 +359,7 @@ class Clock:
             return
         self._close(at)
         self.active = False
+        del self.fold.active[self.name]
         self.outcome = outcome
         self.stopped_at = at
         self.note(at, f"stop:{outcome}", cause)
@@ -504,6 +531,7 @@ class SlaFold:
         self.hops: list[Clock] = []
         self.waits: list[Clock] = []
         self.by_name: dict[str, Clock] = dict(self.clocks)
+        self.active: dict[str, Clock] = {}  # the clocks started and not stopped
         self.last_at: datetime | None = None
         self._horizon: datetime | None = None
         self._terms: dict[tuple[str, str | None, int], Terms] = {}
@@ -578,17 +606,14 @@ class SlaFold:
             pause_on = pause_on - {HoldReason.AWAITING_VENDOR}  # that is the vendor's time
         return reason not in pause_on
 
-    def _all_clocks(self) -> list[Clock]:
-        return list(self.by_name.values())
-
-    def _settle(self, at: datetime, cause: str, step: str = "target-change") -> None:
-        """Bring every active clock in line with the incident's state and terms."""
-        for clock in self._all_clocks():
-            if not clock.active:
-                continue
-            terms = self.terms(clock)
-            if (terms[0], terms[1].name, terms[2]) != clock.terms_key():
-                clock.retarget(at, terms, step, cause)
+    def _settle(self, at: datetime, cause: str, step: str | None = None) -> None:
+        """Bring every active clock in line with the incident's state and, after a change
+        of priority or of policy (``step``), with its terms."""
+        for clock in list(self.active.values()):
+            if step is not None:
+                terms = self.terms(clock)
+                if (terms[0], terms[1].name, terms[2]) != clock.terms_key():
+                    clock.retarget(at, terms, step, cause)
             fresh, clock.fresh = clock.fresh, False
             wanted = self.should_run(clock)
             if wanted and clock.running_since is None:
@@ -605,9 +630,8 @@ class SlaFold:
                 continue
             if change.retroactive:
                 # Already in force since the opening: the timeline says when it was decided.
-                for clock in self._all_clocks():
-                    if clock.active:
-                        clock.note(change.at, "policy-change", f"{change.cause} (from opening)")
+                for clock in self.active.values():
+                    clock.note(change.at, "policy-change", f"{change.cause} (from opening)")
                 continue
             self.policy, self.calendars = change.policy, change.calendars
             self._terms = {}
@@ -658,7 +682,7 @@ class SlaFold:
         return clocks[-1] if clocks and clocks[-1].active else None
 
     def _stop_all(self, at: datetime, outcome: str, cause: str) -> None:
-        for clock in self._all_clocks():
+        for clock in list(self.active.values()):
             clock.stop(at, outcome, cause)
 
     # --- the fold ----------------------------------------------------------------------
@@ -671,7 +695,7 @@ class SlaFold:
         if isinstance(event, Incident.Opened):
             self.caller = event.caller
         cause = describe(event, self.caller) if self.recording else ""
-        step = "target-change"
+        step = None  # terms change only with the priority (or the policy: see above)
         if isinstance(event, Incident.Opened):
             self.priority = event.priority
             self.state = State.NEW
@@ -680,6 +704,7 @@ class SlaFold:
             self._start_wait(at, cause)  # the opening is the customer's first message
         elif isinstance(event, Incident.Reprioritised):
             self.priority = event.priority
+            step = "target-change"
         elif isinstance(event, Incident.Started):
             self.state = State.IN_PROGRESS
         elif isinstance(event, Incident.PutOnHold):
