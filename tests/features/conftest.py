@@ -756,14 +756,20 @@ def column_zone(column: str) -> ZoneInfo | None:
 # What the columns of an SLA clocks table and of a timer table show (besides "due in <place>").
 CLOCK_COLUMNS: dict[str, Callable[[SlaStatus], str]] = {
     "metric": lambda status: status.metric,
+    "clock": lambda status: status.clock,
     "state": lambda status: status.state,
     "elapsed": lambda status: business_span(status.elapsed_seconds),
     "remaining": lambda status: business_span(status.remaining_seconds),
+    "target": lambda status: business_span(status.target_seconds),
+    "cycles met": lambda status: str(status.cycles_met),
+    "cycles breached": lambda status: str(status.cycles_breached),
 }
 TIMER_COLUMNS: dict[str, Callable[[RaisedMoment], str]] = {
     "clock": lambda item: item.metric,
     "moment": lambda item: item.moment,
     "brought in": lambda item: level_name(item.escalated_to),
+    "handed to": lambda item: item.reassigned_to or "",
+    "because": lambda item: item.reason or "",
 }
 
 
@@ -814,14 +820,16 @@ def with_line(text: str, section: str, line: str) -> str:
 
 
 def policy_toml(name: str, datatable: list[list[str]]) -> str:
-    """A ``[policy]`` file from a table of targets (priority, response, resolution, calendar)."""
+    """A ``[policy]`` file from a table of targets: a priority per row, a column per metric
+    (``response``, ``next_reply``... ``(none)`` where the priority has no target for it)
+    and the calendar."""
     lines = ["[policy]", f'name = "{name}"']
     for row in table(datatable):
+        lines.append(f"[policy.targets.{row['priority']}]")
         lines += [
-            f"[policy.targets.{row['priority']}]",
-            f'response = "{row["response"]}"',
-            f'resolution = "{row["resolution"]}"',
-            f'calendar = "{row["calendar"]}"',
+            f'{column} = "{value}"'
+            for column, value in row.items()
+            if column != "priority" and value != NONE
         ]
     return "\n".join(lines) + "\n"
 

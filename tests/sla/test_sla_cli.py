@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner, Result
 from eventdesk import ManualClock, ServiceDesk
 from eventdesk.cli import cli
+from eventdesk.clock import SystemClock
 
 WriteToml = Callable[[str, str], Path]
 MONDAY_8 = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
@@ -383,8 +384,11 @@ def test_a_policy_is_imported_and_put_in_use(
 
 
 def test_a_policy_imported_with_use_applies_to_the_clocks(
-    db: str, madrid_office_file: Path, write_toml: WriteToml
+    db: str, madrid_office_file: Path, write_toml: WriteToml, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # The command line reads the system clock: here it is the morning before the incident,
+    # because a policy applies to the incidents opened once it is in use.
+    monkeypatch.setattr(SystemClock, "now", lambda self: datetime(2026, 3, 6, 8, tzinfo=UTC))
     run("calendar", "import", str(madrid_office_file), db=db)
     policy = str(write_toml("office.toml", OFFICE_POLICY))
     assert "stored and in use" in run("sla", "policy", "import", policy, "--use", db=db).output
@@ -454,6 +458,8 @@ def test_sla_tick_raises_each_moment_once(story_db: str) -> None:
             "due_at": "2026-03-02T09:11:15Z",
             "escalated_to": "shift_manager",
             "supervisor": None,
+            "reason": None,
+            "reassigned_to": None,
         },
         {
             "incident": "INC0000001",
@@ -462,6 +468,8 @@ def test_sla_tick_raises_each_moment_once(story_db: str) -> None:
             "due_at": "2026-03-02T09:13:30Z",
             "escalated_to": "team_manager",
             "supervisor": None,
+            "reason": None,
+            "reassigned_to": None,
         },
     ]
     assert run_json("sla", "tick", "--now", "2026-03-02T09:14:00Z", db=story_db) == []
@@ -529,3 +537,145 @@ def test_sla_replay_against_a_policy_of_the_same_name(db: str, write_toml: Write
     report = run_json("sla", "replay", "--policy", other, db=db)
     assert list(report) == ["default", "default (other)"]
     assert report["default (other)"][0]["incidents"] == 1
+
+
+# --- metrics, hops, policy changes ---------------------------------------------
+
+DEEP_POLICY = """
+    [policy]
+    name = "deep"
+    [policy.targets.P3]
+    response = "1h"
+    next_reply = "30m"
+    resolution = "8h"
+    [policy.ola.first-line]
+    target = "30m"
+    [policy.underpinning.telco]
+    target = "8h"
+    [policy.waiting]
+    limit = "2h"
+    action = "supervisor"
+    level = "team_manager"
+"""
+
+
+@pytest.fixture
+def virtual_time(monkeypatch: pytest.MonkeyPatch) -> ManualClock:
+    """The command line reads the system clock: here a virtual one, from Monday 08:00."""
+    clock = ManualClock(MONDAY_8)
+    monkeypatch.setattr(SystemClock, "now", lambda self: clock.now())
+    return clock
+
+
+def test_every_metric_a_policy_names_shows_on_the_command_line(
+    db: str, write_toml: WriteToml, virtual_time: ManualClock
+) -> None:
+    run("sla", "policy", "import", str(write_toml("deep.toml", DEEP_POLICY)), "--use", db=db)
+    shown = run("sla", "policy", "show", db=db).output
+    assert "next_reply" in shown and "0:30:00" in shown
+    assert "OLA first-line: 0:30:00 on the incident's calendar" in shown
+    assert "UC telco: 8:00:00" in shown
+    assert "waiting conversations: after 2h: bring in team_manager" in shown
+
+    number = run_json(
+        "incident",
+        "open",
+        "-s",
+        "VPN",
+        "-i",
+        "2",
+        "-u",
+        "2",
+        "--caller",
+        "carla",
+        "--group",
+        "first-line",
+        db=db,
+    )["number"]
+    virtual_time.advance(minutes=10)
+    assert (
+        run(
+            "--actor",
+            "helpbot",
+            "incident",
+            "comment",
+            number,
+            "Try again",
+            "--author-kind",
+            "bot",
+            db=db,
+        ).exit_code
+        == 0
+    )
+    virtual_time.advance(minutes=5)
+    run("--actor", "bo", "incident", "comment", number, "On it", db=db)
+    virtual_time.advance(minutes=5)
+    run("--actor", "carla", "incident", "comment", number, "Still down", db=db)
+    virtual_time.advance(minutes=5)
+    clocks = run_json("incident", "sla", number, db=db)
+    assert [(c["clock"], c["state"], c["elapsed_seconds"]) for c in clocks] == [
+        ("response", "met", 15 * 60.0),
+        ("next_reply#1", "running", 5 * 60.0),
+        ("resolution", "running", 25 * 60.0),
+    ]
+    table = run("incident", "sla", number, db=db).output
+    assert "next_reply#1" in table and "cycles met/breached" in table
+
+    run("incident", "escalate", number, "--group", "telco", db=db)
+    virtual_time.advance(minutes=20)
+    hops = run_json("sla", "hops", number, db=db)
+    assert [(h["clock"], h["kind"], h["state"], h["business_seconds"]) for h in hops] == [
+        ("ola:first-line#1", "ola", "met", 25 * 60.0),
+        ("uc:telco#2", "uc", "running", 20 * 60.0),
+    ]
+    assert run_json("incident", "sla", number, "--hops", db=db) == hops
+    table = run("sla", "hops", number, db=db).output.splitlines()
+    cells = [[c.strip() for c in line.split("│")[1:5]] for line in table if "telco" in line]
+    assert cells == [["2", "telco", "uc", "running"]]
+    # Fail to name an author kind the desk does not know.
+    bad = run("incident", "comment", number, "x", "--author-kind", "robot", db=db)
+    assert bad.exit_code == 2
+
+
+def test_policy_changes_on_the_command_line_say_where_they_apply_from(
+    db: str, write_toml: WriteToml, virtual_time: ManualClock
+) -> None:
+    run("sla", "policy", "import", str(write_toml("office.toml", STRICT_POLICY)), db=db)
+    number = run_json("incident", "open", "-s", "VPN", "-i", "2", "-u", "2", db=db)["number"]
+    virtual_time.advance(minutes=30)
+    used = run("sla", "policy", "use", "strict", "--retroactive", db=db)
+    assert used.output.strip() == "SLA policy 'strict' in use from the opening of open incidents."
+    [response, _] = run_json("incident", "sla", number, db=db)
+    assert (response["state"], response["target_seconds"]) == ("breached", 20 * 60.0)
+
+    run("tenant", "add", "acme", "--model", "shared", "--manager", "sofia", db=db)
+    tenant_incident = run_json(
+        "incident", "open", "-s", "Tills", "-i", "2", "-u", "2", "--tenant", "acme", db=db
+    )["number"]
+    virtual_time.advance(minutes=10)
+    changed = run(
+        "tenant", "update", "acme", "--policy", "default", "--sla-from", "opening", "--json", db=db
+    )
+    assert changed.exit_code == 0, changed.output
+    [response, _] = run_json("incident", "sla", tenant_incident, db=db)
+    assert (response["state"], response["target_seconds"]) == ("running", 3600.0)
+    run("tenant", "update", "acme", "--policy", "none", db=db)
+    assert run_json("incident", "sla", tenant_incident, db=db) == []
+    # Fail to say where a change applies from in words the desk does not know.
+    bad = run("tenant", "update", "acme", "--policy", "strict", "--sla-from", "later", db=db)
+    assert bad.exit_code == 2
+
+
+def test_sla_replay_shows_the_other_metrics_either_policy_measures(
+    db: str, write_toml: WriteToml
+) -> None:
+    with ServiceDesk(db=db, clock=ManualClock(MONDAY_8)) as desk:
+        number = desk.open_incident("VPN", impact=2, urgency=2, caller="carla").number
+        desk.comment(number, "On it", actor="bo")
+    other = str(write_toml("deep.toml", DEEP_POLICY))
+    table = run("sla", "replay", "--policy", other, db=db).output
+    assert "next_reply default" in table and "next_reply deep" in table
+    rows = run_json("sla", "replay", "--policy", other, db=db)
+    assert "next_reply_percent" in rows["deep"][0]
+    # Each side reports what its policy measures: the default has no next replies.
+    assert "next_reply_percent" not in rows["default"][0]

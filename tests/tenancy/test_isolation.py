@@ -671,6 +671,20 @@ GUARDED: dict[tuple[str, str], Guarded] = {
         "acme",
         about_the_incident=True,
     ),
+    ("sla", "timeline"): Guarded(
+        "sla",
+        lambda s, a: s.desk.sla.timeline(s.incident, actor=a),
+        NOT_OF_ACME,
+        "acme",
+        about_the_incident=True,
+    ),
+    ("sla", "hops"): Guarded(
+        "sla",
+        lambda s, a: s.desk.sla.hops(s.incident, actor=a),
+        NOT_OF_ACME,
+        "acme",
+        about_the_incident=True,
+    ),
     # desk.channels: how the desk reaches its channels is the administrators'.
     ("channels", "configure"): admins_only(
         "configure a channel",

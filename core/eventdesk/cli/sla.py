@@ -15,9 +15,9 @@ from eventdesk.calendars.explanation import Explanation
 from eventdesk.calendars.loading import BUILT_IN, load_calendar, parse_duration
 from eventdesk.calendars.model import BusinessCalendar
 from eventdesk.cli.context import DeskContext, pass_desk
-from eventdesk.cli.output import _span, console, emit_json
+from eventdesk.cli.output import _span, console, emit_json, show_hops
 from eventdesk.errors import ConfigFileError, EventDeskError, InvalidValueError
-from eventdesk.sla.policy import load_policy
+from eventdesk.sla.policy import METRICS, load_policy
 from eventdesk.sla.service import UnknownDefinitionError
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON.")
@@ -229,27 +229,42 @@ def policy() -> None:
     """SLA policies."""
 
 
+retroactive_option = click.option(
+    "--retroactive",
+    is_flag=True,
+    help="Open incidents are measured under it from their opening, not from now.",
+)
+
+
 @policy.command(name="import")
 @click.argument("source", type=click.Path(dir_okay=False), metavar="FILE.toml")
 @click.option("--use", is_flag=True, help="Also make it the policy the desk uses.")
+@retroactive_option
 @json_option
 @pass_desk
-def import_policy(ctx: DeskContext, source: str, use: bool, as_json: bool) -> None:
+def import_policy(
+    ctx: DeskContext, source: str, use: bool, retroactive: bool, as_json: bool
+) -> None:
     """Store a policy (its calendars must be imported first)."""
-    stored = ctx.desk.sla.import_policy(Path(source), actor=ctx.actor, use=use)
+    stored = ctx.desk.sla.import_policy(
+        Path(source), actor=ctx.actor, use=use, retroactive=retroactive
+    )
     if as_json:
         emit_json(stored.to_mapping())
     else:
-        click.echo(f"SLA policy {stored.name!r} stored{' and in use' if use else ''}.")
+        since = " from the opening of open incidents" if retroactive else ""
+        click.echo(f"SLA policy {stored.name!r} stored{' and in use' if use else ''}{since}.")
 
 
 @policy.command(name="use")
 @click.argument("name")
+@retroactive_option
 @pass_desk
-def use_policy(ctx: DeskContext, name: str) -> None:
+def use_policy(ctx: DeskContext, name: str, retroactive: bool) -> None:
     """Make a stored policy the one every incident is measured against."""
-    ctx.desk.sla.use_policy(name, actor=ctx.actor)
-    click.echo(f"SLA policy {name!r} in use.")
+    ctx.desk.sla.use_policy(name, actor=ctx.actor, retroactive=retroactive)
+    since = " from the opening of open incidents" if retroactive else ""
+    click.echo(f"SLA policy {name!r} in use{since}.")
 
 
 @policy.command(name="show")
@@ -263,10 +278,13 @@ def show_policy(ctx: DeskContext, name: str | None, as_json: bool) -> None:
         emit_json(shown.to_mapping())
         return
     table = Table(title=f"SLA policy {shown.name}", title_justify="left")
-    for column in ("priority", "response", "resolution", "calendar"):
+    for column in ("priority", *shown.metrics, "calendar"):
         table.add_column(column)
     for priority, target in sorted(shown.targets.items()):
-        table.add_row(f"P{priority}", str(target.response), str(target.resolution), target.calendar)
+        durations = [target.for_metric(metric) for metric in shown.metrics]
+        table.add_row(
+            f"P{priority}", *(str(d) if d is not None else "—" for d in durations), target.calendar
+        )
     console().print(table)
     click.echo("pauses on: " + ", ".join(sorted(r.value for r in shown.pause_on)))
     click.echo(
@@ -274,6 +292,12 @@ def show_policy(ctx: DeskContext, name: str | None, as_json: bool) -> None:
         + ", ".join(f"{k} → {v}" for k, v in shown.escalation.items())
         + f"; major → {shown.major_level}"
     )
+    for kind, hops in (("OLA", shown.ola), ("UC", shown.underpinning)):
+        for group, hop in sorted(hops.items()):
+            calendar = hop.calendar or "the incident's calendar"
+            click.echo(f"{kind} {group}: {hop.target} on {calendar}")
+    if shown.waiting is not None:
+        click.echo(f"waiting conversations: {shown.waiting.describe()}")
 
 
 @policy.command(name="list")
@@ -302,10 +326,27 @@ def tick(ctx: DeskContext, now: datetime | None, as_json: bool) -> None:
     for item in raised:
         who = f" ({item.supervisor})" if item.supervisor else ""
         escalated = f", escalated to {item.escalated_to}{who}" if item.escalated_to else ""
+        if item.reassigned_to:
+            escalated = f", reassigned to {item.reassigned_to}"
+        why = f": {item.reason}" if item.reason else ""
         click.echo(
-            f"{item.incident} {item.metric} {item.moment} (due {_iso(item.due_at)}){escalated}"
+            f"{item.incident} {item.metric} {item.moment} (due {_iso(item.due_at)}){escalated}{why}"
         )
     click.echo(f"{len(raised)} raised.")
+
+
+@sla.command()
+@click.argument("ref", metavar="INCIDENT")
+@click.option("--at", type=INSTANT, help="As they stood then (ISO 8601).")
+@json_option
+@pass_desk
+def hops(ctx: DeskContext, ref: str, at: datetime | None, as_json: bool) -> None:
+    """The groups that held an incident: one hop each, its business time and its OLA or UC."""
+    found = ctx.desk.sla.hops(ref, at=at, actor=ctx.actor)
+    if as_json:
+        emit_json(found)
+    else:
+        show_hops(found)
 
 
 @sla.command()
@@ -368,28 +409,32 @@ def replay(ctx: DeskContext, other: str, since: datetime | None, as_json: bool) 
         return
     (name_a, result_a), (name_b, result_b) = rows.items()
     by_priority_b = {row.priority: row for row in result_b}
+    # Response and resolution, and any other metric either policy measures.
+    metrics = [
+        m
+        for m in METRICS
+        if m in {*current.metrics, *alternative.metrics}
+        or m
+        in (
+            "response",
+            "resolution",
+        )
+    ]
     table = Table(title="SLA attainment, in use vs other", title_justify="left")
-    for column in (
-        "priority",
-        "incidents",
-        f"response {name_a}",
-        f"response {name_b}",
-        f"resolution {name_a}",
-        f"resolution {name_b}",
-    ):
+    for column in ("priority", "incidents"):
         table.add_column(column)
+    for metric in metrics:
+        table.add_column(f"{metric} {name_a}")
+        table.add_column(f"{metric} {name_b}")
 
     def pct(value: float | None) -> str:
         return "—" if value is None else f"{value:.1f} %"
 
     for row in result_a:
         other_row = by_priority_b.get(row.priority)
-        table.add_row(
-            f"P{row.priority}",
-            str(row.incidents),
-            pct(row.response_percent),
-            pct(other_row.response_percent if other_row else None),
-            pct(row.resolution_percent),
-            pct(other_row.resolution_percent if other_row else None),
-        )
+        cells = [f"P{row.priority}", str(row.incidents)]
+        for metric in metrics:
+            cells.append(pct(row.percent_of(metric)))
+            cells.append(pct(other_row.percent_of(metric) if other_row else None))
+        table.add_row(*cells)
     console().print(table)

@@ -278,7 +278,8 @@ class Incident(Aggregate):
         self.resolved_at: datetime | None = None
         self.resolved_by: str | None = None
         self.closed_at: datetime | None = None
-        # "response:75%", "resolution:breach", ...: each SLA moment is raised once.
+        # "response:75%", "next_reply#2:breach", "waiting#1:limit", ...: each SLA moment
+        # is raised once.
         self.sla_raised: tuple[str, ...] = ()
         self.escalation_level: str | None = None
         self.work_minutes = 0
@@ -685,6 +686,42 @@ class Incident(Aggregate):
     @event("SlaBreached")
     def _sla_breached(self, metric: str, due_at: datetime, actor: str, timestamp: datetime) -> None:
         self.sla_raised = (*self.sla_raised, f"{metric}:breach")
+
+    def record_waiting_limit(
+        self,
+        cycle: str,
+        *,
+        due_at: datetime,
+        action: str,
+        reason: str,
+        actor: str,
+        at: datetime,
+    ) -> bool:
+        """Record once that a customer has waited past the policy's limit in this waiting
+        cycle (``waiting#2``), and what the desk does about it; False if recorded before."""
+        if not self.check_sla_not_raised(cycle, "limit"):
+            return False
+        self._waiting_limit_reached(
+            metric=cycle,
+            due_at=due_at,
+            action=action,
+            reason=_text("reason", reason, required=True, max_length=500),
+            actor=actor,
+            timestamp=at,
+        )
+        return True
+
+    @event("WaitingLimitReached")
+    def _waiting_limit_reached(
+        self,
+        metric: str,
+        due_at: datetime,
+        action: str,
+        reason: str,
+        actor: str,
+        timestamp: datetime,
+    ) -> None:
+        self.sla_raised = (*self.sla_raised, f"{metric}:limit")
 
     def escalate_hierarchically(
         self, level: str, reason: str, *, actor: str, at: datetime, supervisor: str | None = None
