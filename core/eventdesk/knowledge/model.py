@@ -194,6 +194,10 @@ class Article(Aggregate):
                 "workaround", workaround, "a known error's (give the problem it belongs to)"
             )
         known_error = problem is not None
+        if known_error and (not isinstance(workaround, str) or not workaround.strip()):
+            raise InvalidValueError(
+                "workaround", workaround, "the workaround agents give until the problem is fixed"
+            )
         return cls(
             sequence=sequence,
             kind=(ArticleKind.KNOWN_ERROR if known_error else ArticleKind.ARTICLE).value,

@@ -4,7 +4,8 @@ For a question with terms *t* and an article *d* (Robertson and Zaragoza's
 BM25F, with the IDF of Lucene's BM25, which is never negative):
 
 - each field's count of *t* is normalised by the field's length against the
-  field's average length, and weighted: title ×3, keywords ×2, body ×1::
+  field's average length (among the articles that have that field: many have
+  no keywords), and weighted: title ×3, keywords ×2, body ×1::
 
       tf~(t, d) = Σ_field  weight · tf / (1 − b + b · length / average length)
 
@@ -34,7 +35,7 @@ nothing about which article answers).
 from __future__ import annotations
 
 import math
-from collections.abc import Hashable, Mapping
+from collections.abc import Hashable, Iterable, Mapping
 from typing import TypeVar
 
 import attrs
@@ -84,7 +85,7 @@ def rank(
     matching = len(lengths)
     if not matching:
         return {}
-    averages = [sum(length[f] for length in lengths.values()) / matching for f in range(3)]
+    averages = [_average(length[f] for length in lengths.values()) for f in range(3)]
     raw: dict[K, float] = dict.fromkeys(lengths, 0.0)
     found: dict[K, list[str]] = {key: [] for key in lengths}
     best = 0.0
@@ -106,3 +107,10 @@ def rank(
     if best == 0.0:
         return {}
     return {key: Scored(raw[key] / best, tuple(found[key])) for key in lengths if found[key]}
+
+
+def _average(lengths: Iterable[int]) -> float:
+    """The average length of a field among the articles that have it (an article
+    without keywords does not make every keyword list look long)."""
+    present = [length for length in lengths if length]
+    return sum(present) / len(present) if present else 0.0
