@@ -29,6 +29,7 @@ def test_one_term_a_title_match_beats_two_body_mentions_in_a_longer_body():
     # b: tf~ = 1·2 / (0.25 + 0.75·40/30) = 2 / 1.25 = 1.6, saturated 1.6·2.2 / 2.8 = 1.257143
     # One term: the score is the saturation over its maximum, k1 + 1 = 2.2 (the idf cancels).
     scored = rank(
+        ["vpn"],
         {"vpn": {"a": (1, 0, 0), "b": (0, 0, 2)}},
         {"a": (4, 0, 20), "b": (2, 0, 40)},
     )
@@ -45,6 +46,7 @@ def test_two_terms_of_equal_rarity_an_article_with_both_comes_first():
     # b: vpn twice in body: tf~ = 2 / 1.25 = 1.6 → 1.257143; sleep once: 1 / 1.25 = 0.8 → 0.88
     # c: sleep in keywords: tf~ = 2 / (0.25 + 0.75·2/2) = 2 → 2·2.2 / (1.2 + 2) = 1.375
     scored = rank(
+        ["vpn", "sleep"],
         {
             "vpn": {"a": (1, 0, 0), "b": (0, 0, 2)},
             "sleep": {"b": (0, 0, 1), "c": (0, 1, 0)},
@@ -67,6 +69,7 @@ def test_a_rare_term_weighs_more_than_a_common_one():
     # idf(printer) = ln(1 + 0.5/3.5) = 0.133531; idf(toner) = ln(1 + 2.5/1.5) = 0.980829
     # maximum = (0.133531 + 0.980829) · 2.2 = 2.451592
     scored = rank(
+        ["printer", "toner"],
         {
             "printer": {"d1": (0, 0, 1), "d2": (0, 0, 1), "d3": (0, 0, 1)},
             "toner": {"d3": (0, 0, 1)},
@@ -79,12 +82,18 @@ def test_a_rare_term_weighs_more_than_a_common_one():
 
 
 def test_scores_stay_below_one_however_often_a_term_appears():
-    scored = rank({"vpn": {"a": (50, 30, 500)}}, {"a": (50, 30, 500)})
+    scored = rank(["vpn"], {"vpn": {"a": (50, 30, 500)}}, {"a": (50, 30, 500)})
     assert 0.9 < scored["a"].score < 1
 
 
-def test_terms_no_matching_article_has_are_left_out():
-    with_unknown = rank({"vpn": {"a": (1, 0, 0)}, "zzz": {}}, {"a": (4, 0, 20)})
-    without = rank({"vpn": {"a": (1, 0, 0)}}, {"a": (4, 0, 20)})
-    assert with_unknown == without
-    assert rank({"zzz": {}}, {}) == {}
+def test_a_term_no_article_has_counts_in_the_maximum_as_the_rarest_that_match():
+    # One matching article, a, with "vpn" once in its 4-term title (the average: 4).
+    # tf~ = 3 / (0.25 + 0.75·4/4) = 3, saturated 3·2.2 / (1.2 + 3) = 1.571429.
+    # Alone, "vpn" may score at most idf(1, 1)·2.2: the score is 1.571429 / 2.2.
+    # With "chair", which no article has, weighted idf(1, 1) too: 1.571429 / 4.4.
+    alone = rank(["vpn"], {"vpn": {"a": (1, 0, 0)}}, {"a": (4, 0, 20)})
+    with_chair = rank(["vpn", "chair"], {"vpn": {"a": (1, 0, 0)}}, {"a": (4, 0, 20)})
+    assert alone["a"].score == pytest.approx(1.571429 / 2.2, rel=1e-5)  # 0.714286
+    assert with_chair["a"].score == pytest.approx(1.571429 / 4.4, rel=1e-5)  # 0.357143
+    assert with_chair["a"].terms == ("vpn",)
+    assert rank(["chair"], {}, {}) == {}

@@ -17,25 +17,30 @@ BM25F, with the IDF of Lucene's BM25, which is never negative):
   with ``k1 = 1.2`` and ``b = 0.75``;
 
 - and divided by the most any article could score for that question, an
-  article with every term infinitely often (each term's saturation tends to
-  ``k1 + 1``)::
+  article with every term of the question infinitely often (each term's
+  saturation tends to ``k1 + 1``)::
 
       score(d) = raw(d) / Σ_t idf(t) · (k1 + 1)        (0 ≤ score < 1)
+
+  A term of the question that no matching article contains counts in that
+  maximum as much as a term only one of them contains, ``idf(N, 1)``: the
+  score says how much of the question an article covers, so one common word
+  shared with a long question ("new office chair" and a VPN article about the
+  office) scores low, while a word or two of chatter ("from home", "please")
+  costs a good answer only a little.
 
 **The collection is the articles that match.** *N*, *n(t)* and the average
 lengths are taken over the articles the caller may see that contain at least
 one term of the question, not over the whole knowledge base. An article's
 score then depends only on the articles that share a word with the question:
 adding, editing or retiring an unrelated article never moves it, so a
-threshold chosen for a bot stays valid as the knowledge base grows, and a
-question's terms that no article contains are left out of the sum (they say
-nothing about which article answers).
+threshold chosen for a bot stays valid as the knowledge base grows.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Collection, Hashable, Iterable, Mapping
 from typing import TypeVar
 
 import attrs
@@ -67,6 +72,7 @@ def idf(matching: int, having: int) -> float:
 
 
 def rank(
+    question: Collection[str],
     postings: Mapping[str, Mapping[K, Counts]],
     lengths: Mapping[K, Counts],
     *,
@@ -75,10 +81,11 @@ def rank(
     weights: Counts | tuple[float, float, float] = WEIGHTS,
 ) -> dict[K, Scored]:
     """Score every article of ``lengths`` (the articles that match, with their field
-    lengths in terms) for a question whose terms are the keys of ``postings`` (each
-    term's counts per field in the articles that have it).
+    lengths in terms) for a question of terms ``question``, given each term's counts
+    per field in the articles that have it (``postings``; a term may be missing).
 
-    >>> scored = rank({"vpn": {"a": (1, 0, 0), "b": (0, 0, 1)}}, {"a": (2, 0, 10), "b": (2, 0, 10)})
+    >>> lengths = {"a": (2, 0, 10), "b": (2, 0, 10)}
+    >>> scored = rank(["vpn"], {"vpn": {"a": (1, 0, 0), "b": (0, 0, 1)}}, lengths)
     >>> scored["a"].score > scored["b"].score, scored["a"].terms
     (True, ('vpn',))
     """
@@ -89,11 +96,9 @@ def rank(
     raw: dict[K, float] = dict.fromkeys(lengths, 0.0)
     found: dict[K, list[str]] = {key: [] for key in lengths}
     best = 0.0
-    for term in sorted(postings):  # a fixed order: the same sums, bit for bit, every time
-        having = {key: counts for key, counts in postings[term].items() if key in lengths}
-        if not having:
-            continue
-        weight = idf(matching, len(having))
+    for term in sorted(set(question)):  # a fixed order: the same sums, bit for bit
+        having = {k: counts for k, counts in postings.get(term, {}).items() if k in lengths}
+        weight = idf(matching, max(len(having), 1))
         best += weight * (k1 + 1)
         for key, counts in having.items():
             length = lengths[key]
@@ -104,8 +109,6 @@ def rank(
             )
             raw[key] += weight * tf * (k1 + 1) / (k1 + tf)
             found[key].append(term)
-    if best == 0.0:
-        return {}
     return {key: Scored(raw[key] / best, tuple(found[key])) for key in lengths if found[key]}
 
 

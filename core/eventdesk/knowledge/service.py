@@ -453,7 +453,7 @@ class KnowledgeService:
         found = self.index.matches(
             db, wanted, states=states, audience=self._audience(actor, tenant), language=language
         )
-        scored = rank(found.postings, found.lengths)
+        scored = rank(wanted, found.postings, found.lengths)
         best = sorted(scored, key=lambda a: (-scored[a].score, found.sequences[a]))[:limit]
         rows = self.index.articles(db, best)
         return [_hit(rows[article], scored[article]) for article in best]

@@ -47,9 +47,9 @@ _STOP_WORD_LISTS = {
     """,
     "es": """
         a al algo algun buenas buenos como con cual cuando de del desde donde el ella en
-        entre es esa ese eso esta estan este esto estoy favor gracias ha hay hola la las le
-        les lo los me mi mis muy no nos o para pero por porque puede puedo que saludos se
-        sea si sin sobre su sus te tengo tiene tu un una uno unos y ya yo
+        entre es esa ese eso esta estan este esto estoy favor gracias ha han has hay he
+        hola la las le les lo los me mi mis muy no nos o para pero por porque puede puedo
+        que saludos se sea si sin sobre su sus te tengo tiene tu un una uno unos y ya yo
     """,
     "fr": """
         a ai au aux avec bonjour ce ces cette cordialement dans de des du elle en est et il
