@@ -177,6 +177,7 @@ def show(ctx: DeskContext, ref: str, as_json: bool) -> None:
         emit_json(view)
         return
     fields: list[tuple[str, Any]] = [
+        ("title", view.title),
         ("kind", view.kind),
         ("state", view.state),
         ("language", view.language),
@@ -196,7 +197,7 @@ def show(ctx: DeskContext, ref: str, as_json: bool) -> None:
         ("published at", view.published_at),
         ("retired at", view.retired_at),
     ]
-    show_fields(f"{view.number} — {view.title}", fields)
+    show_fields(view.number, fields)
     out = console()
     out.print(view.body, markup=False)
     for change in view.history:
@@ -291,6 +292,9 @@ def search(
     )
     if as_json:
         emit_json(hits)
+        return
+    if not hits:
+        click.echo("No article found.")
         return
     show_rows(
         f"Search: {text}",

@@ -93,6 +93,17 @@ def rank(
     if not matching:
         return {}
     averages = [_average(length[f] for length in lengths.values()) for f in range(3)]
+    # Each field's weight over its length normalisation, once per article (0: no such field).
+    w_title, w_keywords, w_body = weights
+    b_title, b_keywords, b_body = (b / average if average else 0.0 for average in averages)
+    scale = {
+        key: (
+            w_title / (1 - b + b_title * title) if title else 0.0,
+            w_keywords / (1 - b + b_keywords * keywords) if keywords else 0.0,
+            w_body / (1 - b + b_body * body) if body else 0.0,
+        )
+        for key, (title, keywords, body) in lengths.items()
+    }
     raw: dict[K, float] = dict.fromkeys(lengths, 0.0)
     found: dict[K, list[str]] = {key: [] for key in lengths}
     best = 0.0
@@ -100,13 +111,9 @@ def rank(
         having = {k: counts for k, counts in postings.get(term, {}).items() if k in lengths}
         weight = idf(matching, max(len(having), 1))
         best += weight * (k1 + 1)
-        for key, counts in having.items():
-            length = lengths[key]
-            tf = sum(
-                weights[f] * counts[f] / (1 - b + b * length[f] / averages[f])
-                for f in range(3)
-                if counts[f]
-            )
+        for key, (title, keywords, body) in having.items():
+            s_title, s_keywords, s_body = scale[key]
+            tf = title * s_title + keywords * s_keywords + body * s_body
             raw[key] += weight * tf * (k1 + 1) / (k1 + tf)
             found[key].append(term)
     return {key: Scored(raw[key] / best, tuple(found[key])) for key in lengths if found[key]}

@@ -454,7 +454,7 @@ class KnowledgeService:
             db, wanted, states=states, audience=self._audience(actor, tenant), language=language
         )
         scored = rank(wanted, found.postings, found.lengths)
-        best = sorted(scored, key=lambda a: (-scored[a].score, found.sequences[a]))[:limit]
+        best = sorted(scored, key=lambda a: (-scored[a].score, a))[:limit]
         rows = self.index.articles(db, best)
         return [_hit(rows[article], scored[article]) for article in best]
 

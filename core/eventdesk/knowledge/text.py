@@ -86,6 +86,8 @@ def fold(text: str) -> str:
     >>> fold("Contraseña ÉCHOUÉE Straße Øre")
     'contrasena echouee strasse ore'
     """
+    if text.isascii():  # most text: nothing to decompose, and casefold is lower
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     bare = "".join(c for c in decomposed if not unicodedata.combining(c))
     return bare.translate(_SPELLED_OUT)

@@ -54,11 +54,11 @@ class Audience:
 @attrs.frozen
 class Matches:
     """What the index holds for a question: each term's counts per article, and the
-    field lengths of every article that has at least one of the terms."""
+    field lengths of every article that has at least one of the terms (articles by
+    their sequence number)."""
 
-    postings: dict[str, dict[str, Counts]]
-    lengths: dict[str, Counts]
-    sequences: dict[str, int]
+    postings: dict[str, dict[int, Counts]]
+    lengths: dict[int, Counts]
 
 
 def searchable(row: dict[str, Any]) -> tuple[str, str, str]:
@@ -72,10 +72,12 @@ class KnowledgeIndex(Projection):
     tables = (POSTINGS, ARTICLES)
 
     def create(self, db: SQLDatabase) -> None:
+        # Articles are keyed by their sequence number, an integer: a posting finds its
+        # article in one lookup (on SQLite, by rowid), which is most of a search's time.
         db.execute(
             f"""CREATE TABLE IF NOT EXISTS {ARTICLES} (
-                id TEXT PRIMARY KEY,
-                sequence BIGINT NOT NULL UNIQUE,
+                sequence INTEGER PRIMARY KEY,
+                id TEXT NOT NULL UNIQUE,
                 number TEXT NOT NULL UNIQUE,
                 kind TEXT NOT NULL,
                 title TEXT NOT NULL,
@@ -98,14 +100,16 @@ class KnowledgeIndex(Projection):
         db.execute(
             f"CREATE INDEX IF NOT EXISTS {ARTICLES}_state ON {ARTICLES} (state, language, tenant)"
         )
+        # A term's postings side by side (SQLite keeps them in primary-key order).
+        clustered = " WITHOUT ROWID" if db.dialect == "sqlite" else ""
         db.execute(
             f"""CREATE TABLE IF NOT EXISTS {POSTINGS} (
                 term TEXT NOT NULL,
-                article TEXT NOT NULL,
+                article INTEGER NOT NULL,
                 tf_title INTEGER NOT NULL,
                 tf_keywords INTEGER NOT NULL,
                 tf_body INTEGER NOT NULL,
-                PRIMARY KEY (term, article))"""
+                PRIMARY KEY (term, article)){clustered}"""
         )
         db.execute(f"CREATE INDEX IF NOT EXISTS {POSTINGS}_article ON {POSTINGS} (article)")
 
@@ -114,12 +118,12 @@ class KnowledgeIndex(Projection):
     def apply(self, db: SQLDatabase, event: Any) -> None:
         if not isinstance(event, Article.Event):
             return
-        article = str(event.originator_id)
         touch = {"version": event.originator_version, "updated_at": stored_time(event.timestamp)}
         if isinstance(event, Article.Written):
-            self._insert(db, article, event)
-        elif isinstance(event, Article.Revised):
-            row = self._row(db, article)
+            self._insert(db, event)
+            return
+        row = self._row(db, str(event.originator_id))
+        if isinstance(event, Article.Revised):
             changes = {
                 name: value
                 for name, value in (
@@ -131,21 +135,19 @@ class KnowledgeIndex(Projection):
                 if value is not None
             }
             row.update(changes)
-            lengths = self._index(db, article, row, replace=True)
-            self._update(
-                db, article, {**changes, **lengths, **touch, "revision": row["revision"] + 1}
-            )
+            lengths = self._index(db, row, replace=True)
+            self._update(db, row, {**changes, **lengths, **touch, "revision": row["revision"] + 1})
         elif isinstance(event, Article.Published):
-            self._update(db, article, {"state": ArticleState.PUBLISHED.value, **touch})
+            self._update(db, row, {"state": ArticleState.PUBLISHED.value, **touch})
         elif isinstance(event, Article.Retired):
-            self._update(db, article, {"state": ArticleState.RETIRED.value, **touch})
+            self._update(db, row, {"state": ArticleState.RETIRED.value, **touch})
         elif isinstance(event, Article.Fixed):
-            self._update(db, article, {"fix_state": "fixed", **touch})
+            self._update(db, row, {"fix_state": "fixed", **touch})
 
-    def _insert(self, db: SQLDatabase, article: str, event: Any) -> None:
+    def _insert(self, db: SQLDatabase, event: Any) -> None:
         row = {
-            "id": article,
             "sequence": event.sequence,
+            "id": str(event.originator_id),
             "number": NUMBERS.format(event.sequence),
             "kind": event.kind,
             "title": event.title,
@@ -162,17 +164,16 @@ class KnowledgeIndex(Projection):
             "written_at": stored_time(event.timestamp),
             "updated_at": stored_time(event.timestamp),
         }
-        row.update(self._index(db, article, row, replace=False))
+        row.update(self._index(db, row, replace=False))
         columns = ", ".join(row)
         db.execute(
             f"INSERT INTO {ARTICLES} ({columns}) VALUES ({', '.join('?' for _ in row)})",
             list(row.values()),
         )
 
-    def _index(
-        self, db: SQLDatabase, article: str, row: dict[str, Any], *, replace: bool
-    ) -> dict[str, int]:
+    def _index(self, db: SQLDatabase, row: dict[str, Any], *, replace: bool) -> dict[str, int]:
         """Write the article's postings; returns its field lengths, in terms."""
+        article = row["sequence"]
         if replace:
             db.execute(f"DELETE FROM {POSTINGS} WHERE article = ?", [article])
         counts = [term_counts(text, row["language"]) for text in searchable(row)]
@@ -191,12 +192,15 @@ class KnowledgeIndex(Projection):
             for name, counted in zip(_FIELDS, counts, strict=True)
         }
 
-    def _row(self, db: SQLDatabase, article: str) -> dict[str, Any]:
-        return db.execute(f"SELECT * FROM {ARTICLES} WHERE id = ?", [article])[0]
+    def _row(self, db: SQLDatabase, article_id: str) -> dict[str, Any]:
+        return db.execute(f"SELECT * FROM {ARTICLES} WHERE id = ?", [article_id])[0]
 
-    def _update(self, db: SQLDatabase, article: str, changes: dict[str, Any]) -> None:
+    def _update(self, db: SQLDatabase, row: dict[str, Any], changes: dict[str, Any]) -> None:
         columns = ", ".join(f"{name} = ?" for name in changes)
-        db.execute(f"UPDATE {ARTICLES} SET {columns} WHERE id = ?", [*changes.values(), article])
+        db.execute(
+            f"UPDATE {ARTICLES} SET {columns} WHERE sequence = ?",
+            [*changes.values(), row["sequence"]],
+        )
 
     # --- queries -------------------------------------------------------------------------
 
@@ -212,41 +216,40 @@ class KnowledgeIndex(Projection):
         """The postings of ``terms`` among the articles in ``states`` that ``audience``
         may see, in ``language`` (any, if None): one read."""
         if not terms:
-            return Matches({}, {}, {})
+            return Matches({}, {})
         where, params = self._filters(states=states, audience=audience, language=language)
         marks = ", ".join("?" for _ in terms)
         rows = db.execute(
-            f"SELECT p.term, p.article, p.tf_title, p.tf_keywords, p.tf_body, a.sequence, "
+            f"SELECT p.term, p.article, p.tf_title, p.tf_keywords, p.tf_body, "
             f"a.len_title, a.len_keywords, a.len_body FROM {POSTINGS} p "
-            f"JOIN {ARTICLES} a ON a.id = p.article "
+            f"JOIN {ARTICLES} a ON a.sequence = p.article "
             f"WHERE p.term IN ({marks}) AND {' AND '.join(where)}",
             [*sorted(terms), *params],
         )
-        postings: dict[str, dict[str, Counts]] = {}
-        lengths: dict[str, Counts] = {}
-        sequences: dict[str, int] = {}
+        postings: dict[str, dict[int, Counts]] = {}
+        lengths: dict[int, Counts] = {}
         for r in rows:
-            postings.setdefault(r["term"], {})[r["article"]] = (
+            article = int(r["article"])
+            postings.setdefault(r["term"], {})[article] = (
                 int(r["tf_title"]),
                 int(r["tf_keywords"]),
                 int(r["tf_body"]),
             )
-            if r["article"] not in lengths:
-                lengths[r["article"]] = (
+            if article not in lengths:
+                lengths[article] = (
                     int(r["len_title"]),
                     int(r["len_keywords"]),
                     int(r["len_body"]),
                 )
-                sequences[r["article"]] = int(r["sequence"])
-        return Matches(postings, lengths, sequences)
+        return Matches(postings, lengths)
 
-    def articles(self, db: SQLDatabase, ids: Sequence[str]) -> dict[str, dict[str, Any]]:
-        """The rows of these articles, by id."""
-        if not ids:
+    def articles(self, db: SQLDatabase, sequences: Sequence[int]) -> dict[int, dict[str, Any]]:
+        """The rows of these articles, by sequence number."""
+        if not sequences:
             return {}
-        marks = ", ".join("?" for _ in ids)
-        rows = db.execute(f"SELECT * FROM {ARTICLES} WHERE id IN ({marks})", list(ids))
-        return {row["id"]: row for row in rows}
+        marks = ", ".join("?" for _ in sequences)
+        rows = db.execute(f"SELECT * FROM {ARTICLES} WHERE sequence IN ({marks})", list(sequences))
+        return {int(row["sequence"]): row for row in rows}
 
     def listing(
         self,
