@@ -32,6 +32,7 @@ from typing import Any
 import attrs
 from eventsourcing.domain import Aggregate, event
 
+from eventdesk.domain.incident import _optional, _text
 from eventdesk.domain.numbering import NumberSeries
 from eventdesk.errors import DomainError, InvalidValueError
 from eventdesk.knowledge.text import fold
@@ -105,36 +106,23 @@ def check_language(value: Any) -> str:
     raise InvalidValueError("language", value, "an ISO 639-1 code such as en, es, fr, de, pt")
 
 
-def _text(field: str, value: Any, max_length: int, *, required: bool = True) -> str:
-    if value is None:
-        value = ""
-    if not isinstance(value, str):
-        raise InvalidValueError(field, value, "text")
-    value = value.strip()
-    if required and not value:
-        raise InvalidValueError(field, value, "a non-empty text")
-    if len(value) > max_length:
-        raise InvalidValueError(field, f"{value[:20]}…", f"at most {max_length} characters")
-    return value
-
-
 def check_title(value: Any) -> str:
-    title = _text("title", value, TITLE_MAX)
+    title = _text("title", value, required=True, max_length=TITLE_MAX)
     if "\n" in title:
         raise InvalidValueError("title", title, "one line")
     return title
 
 
 def check_body(value: Any) -> str:
-    return _text("body", value, BODY_MAX)
+    return _text("body", value, required=True, max_length=BODY_MAX)
 
 
 def check_workaround(value: Any) -> str:
-    return _text("workaround", value, WORKAROUND_MAX)
+    return _text("workaround", value, required=True, max_length=WORKAROUND_MAX)
 
 
 def check_problem(value: Any) -> str:
-    problem = _text("problem", value, 100)
+    problem = _text("problem", value, required=True, max_length=100)
     if any(c.isspace() for c in problem):
         raise InvalidValueError("problem", problem, "a problem reference such as PRB0000012")
     return problem.upper()
@@ -205,7 +193,7 @@ class Article(Aggregate):
             body=check_body(body),
             keywords=check_keywords(keywords),
             language=check_language(language),
-            tenant=_text("tenant", tenant, 200, required=False) or None,
+            tenant=_optional("tenant", tenant),
             problem=check_problem(problem) if known_error else None,
             workaround=check_workaround(workaround) if known_error else None,
             actor=actor,
@@ -352,9 +340,7 @@ class Article(Aggregate):
 
     def retire(self, reason: str = "", *, actor: str, at: datetime) -> None:
         self.check_transition("retire")
-        self._retired(
-            reason=_text("reason", reason, 500, required=False), actor=actor, timestamp=at
-        )
+        self._retired(reason=_text("reason", reason, max_length=500), actor=actor, timestamp=at)
 
     @event("Retired")
     def _retired(self, reason: str, actor: str, timestamp: datetime) -> None:
@@ -368,7 +354,7 @@ class Article(Aggregate):
             raise ArticleStateError(self.number, "mark fixed", "not a known error")
         if self.fix_state == FixState.FIXED:
             raise ArticleStateError(self.number, "mark fixed", "fixed already")
-        self._fixed(note=_text("note", note, 500, required=False), actor=actor, timestamp=at)
+        self._fixed(note=_text("note", note, max_length=500), actor=actor, timestamp=at)
 
     @event("Fixed")
     def _fixed(self, note: str, actor: str, timestamp: datetime) -> None:
