@@ -362,6 +362,15 @@ def problem(ctx: DeskContext, ref: str, problem: str) -> IncidentView:
 
 
 @lifecycle_command(
+    "known-error",
+    "Give the incident a known error's workaround (ARTICLE: KB0000012); its customer sees it.",
+    click.argument("article"),
+)
+def known_error(ctx: DeskContext, ref: str, article: str) -> IncidentView:
+    return ctx.desk.link_known_error(ref, article, actor=ctx.actor)
+
+
+@lifecycle_command(
     "escalate",
     "Hand over to a specialist group; without --group, the tenant's category map chooses it.",
     click.option("--group", help="The specialist group."),

@@ -117,6 +117,12 @@ def show_incident(view: IncidentView) -> None:
         out.print(view.description)
     for comment in view.comments:
         out.print(f"[dim]{_cell(comment.at)} {_said_by(comment)}:[/dim] {comment.text}")
+    for given in view.known_errors:
+        problem = f" ({given.problem})" if given.problem else ""
+        out.print(
+            f"[dim]{_cell(given.linked_at)} {given.linked_by} (known error "
+            f"{given.article}{problem}):[/dim] {given.title}. Workaround: {given.workaround}"
+        )
 
 
 def _said_by(message: Comment) -> str:

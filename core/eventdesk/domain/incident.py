@@ -133,6 +133,18 @@ class Message:
     attachments: tuple[Attachment, ...] = ()
 
 
+@attrs.frozen
+class KnownErrorGiven:
+    """A known error linked to an incident, with the workaround as it was given."""
+
+    article: str
+    problem: str | None
+    title: str
+    workaround: str
+    at: datetime
+    actor: str
+
+
 OPEN_STATES = frozenset({State.NEW, State.IN_PROGRESS, State.ON_HOLD})
 FINAL_STATES = frozenset({State.CLOSED, State.CANCELLED})
 
@@ -272,6 +284,7 @@ class Incident(Aggregate):
         self.parent_number: str | None = None
         self.child_numbers: tuple[str, ...] = ()
         self.problem: str | None = None
+        self.known_errors: tuple[KnownErrorGiven, ...] = ()
         # The conversation, in order; a tuple of frozen values, so a state copy never aliases.
         self.comments: tuple[Message, ...] = ()
         self.opened_by = actor
@@ -652,6 +665,47 @@ class Incident(Aggregate):
     @event("ProblemLinked")
     def _problem_linked(self, problem: str, actor: str, timestamp: datetime) -> None:
         self.problem = problem
+
+    def link_known_error(
+        self,
+        *,
+        article: str,
+        problem: str | None,
+        title: str,
+        workaround: str,
+        actor: str,
+        at: datetime,
+    ) -> bool:
+        """Record the known error whose workaround the incident was given (once per
+        known error); returns False if it was linked already."""
+        self.check_not_final("link a known error to")
+        if any(given.article == article for given in self.known_errors):
+            return False
+        self._known_error_linked(
+            article=article,
+            problem=problem,
+            title=title,
+            workaround=workaround,
+            actor=actor,
+            timestamp=at,
+        )
+        return True
+
+    @event("KnownErrorLinked")
+    def _known_error_linked(
+        self,
+        article: str,
+        problem: str | None,
+        title: str,
+        workaround: str,
+        actor: str,
+        timestamp: datetime,
+    ) -> None:
+        given = KnownErrorGiven(article, problem, title, workaround, timestamp, actor)
+        self.known_errors = (*self.known_errors, given)
+        # An incident matched to a known error belongs to the known error's problem.
+        if self.problem is None:
+            self.problem = problem
 
     # --- service levels ------------------------------------------------------
 
