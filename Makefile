@@ -31,6 +31,8 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(PY) bench/run.py $(BENCH_ARGS)
 	$(PY) bench/routing.py $(ROUTING_ARGS)
+	$(PY) bench/intake_email.py $(EMAIL_ARGS)
+	$(PY) bench/knowledge.py $(KNOWLEDGE_ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

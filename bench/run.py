@@ -104,14 +104,20 @@ def timed(action: Callable[[], object]) -> float:
 # --- SQLite ----------------------------------------------------------------------
 
 
+def sqlite_durability(desk: ServiceDesk) -> tuple[str, str]:
+    """The ``journal_mode`` and ``synchronous`` of the desk's own SQLite connection."""
+    with desk.recorder.datastore.transaction(commit=False) as cursor:
+        cursor.execute("PRAGMA journal_mode")
+        journal_mode = str(cursor.fetchone()[0])
+        cursor.execute("PRAGMA synchronous")
+        synchronous = str(cursor.fetchone()[0])
+    return journal_mode, synchronous
+
+
 def sqlite_engine(path: Path, n: int) -> tuple[float, list[Row], str, str]:
     """Time the workload on a new file; return the time, the rows, and the durability."""
     with ServiceDesk(db=str(path)) as desk:
-        with desk.recorder.datastore.transaction(commit=False) as cursor:
-            cursor.execute("PRAGMA journal_mode")
-            journal_mode = str(cursor.fetchone()[0])
-            cursor.execute("PRAGMA synchronous")
-            synchronous = str(cursor.fetchone()[0])
+        journal_mode, synchronous = sqlite_durability(desk)
         seconds = timed(lambda: play(desk, n))
     with closing(sqlite3.connect(path)) as conn:
         rows = conn.execute(

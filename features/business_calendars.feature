@@ -12,6 +12,13 @@ Feature: Business calendars
   asks for hours instead. A calendar file is read as written or refused: a misspelt key or
   table is named, not skipped.
 
+  A night shift is written as it is worked: "22:00-06:00" on a Monday runs from Monday 22:00
+  to Tuesday 06:00. A night belongs to the day it starts on, so the night of a holiday is
+  off and the night before a holiday is worked to its end. A night may end right when the
+  next day's first hours begin (the two run on without a break) but not after. So that
+  anyone can check a deadline by hand, the desk shows the stretches of open time that
+  make it up, and names the days it skipped.
+
   Background:
     Given the calendar file "madrid-office.toml", imported into the desk:
       """toml
@@ -35,6 +42,25 @@ Feature: Business calendars
     And the calendar "night-desk", on Europe/Madrid time, open at these hours:
       | days      | hours                    |
       | every day | 00:00-07:00, 21:00-24:00 |
+    And the calendar file "night-shift.toml", imported into the desk:
+      """toml
+      # The night shift: from 22:00 to 06:00 the next morning, every night of the week.
+      [calendar]
+      name = "night-shift"
+      timezone = "Europe/Madrid"
+      [calendar.hours]
+      mon = ["22:00-06:00"]
+      tue = ["22:00-06:00"]
+      wed = ["22:00-06:00"]
+      thu = ["22:00-06:00"]
+      fri = ["22:00-06:00"]
+      sat = ["22:00-06:00"]
+      sun = ["22:00-06:00"]
+      [calendar.holidays]
+      country = "ES"
+      subdivision = "MD"
+      dates = ["2026-12-24"]
+      """
 
   Scenario Outline: The deadline counts only the hours the office is open
     When <duration> of business time is counted on "madrid-office" from <start> in Madrid
@@ -94,6 +120,97 @@ Feature: Business calendars
       | Saturday 2026-03-28 21:00 | Sunday 2026-03-29 07:00 | 9h            | Sunday 2026-03-29 22:00 | Sunday 2026-03-29 20:00 | the clocks go forward from 02:00 to 03:00 |
       | Saturday 2026-10-24 21:00 | Sunday 2026-10-25 07:00 | 11h           | Sunday 2026-10-25 06:00 | Sunday 2026-10-25 05:00 | the clocks go back from 03:00 to 02:00    |
 
+  Scenario Outline: A night shift counts from the evening into the next morning
+    When <duration> of business time is counted on "night-shift" from <start> in Madrid
+    Then the deadline is <deadline> in Madrid
+    And the business time from the start to the deadline is exactly <duration>
+
+    Examples: Ordinary nights
+      | start                    | duration | deadline                 | because                               |
+      | Monday 2026-03-02 23:00  | 2h       | Tuesday 2026-03-03 01:00 | the night runs on past midnight       |
+      | Monday 2026-03-02 22:00  | 8h       | Tuesday 2026-03-03 06:00 | a whole night, to its last minute     |
+      | Tuesday 2026-03-03 04:00 | 3h       | Tuesday 2026-03-03 23:00 | 2 h until 06:00, 1 h the next night   |
+      | Tuesday 2026-03-03 12:00 | 1h       | Tuesday 2026-03-03 23:00 | the clock waits for the night to come |
+
+    Examples: Nights when the clocks change
+      | start                     | duration | deadline                | because                                                 |
+      | Saturday 2026-03-28 23:00 | 4h       | Sunday 2026-03-29 04:00 | the wall clock jumps from 02:00 to 03:00                |
+      | Saturday 2026-03-28 22:00 | 8h       | Sunday 2026-03-29 23:00 | the short night holds 7 h, the next night the last hour |
+      | Saturday 2026-10-24 22:00 | 8h       | Sunday 2026-10-25 05:00 | the wall clock goes back from 03:00 to 02:00            |
+      | Saturday 2026-10-24 22:00 | 9h       | Sunday 2026-10-25 06:00 | the long night holds 9 h                                |
+
+    Examples: A night belongs to the day it starts on
+      | start                      | duration | deadline                  | because                                                       |
+      | Thursday 2026-12-31 23:00  | 8h       | Saturday 2027-01-02 23:00 | New Year's Eve's night is worked, New Year's Day's is off     |
+      | Friday 2027-01-01 03:00    | 1h       | Friday 2027-01-01 04:00   | the night that began on New Year's Eve runs on                |
+      | Wednesday 2026-12-23 23:00 | 10h      | Sunday 2026-12-27 01:00   | the nights of Christmas Eve (named) and Christmas Day are off |
+
+  Scenario Outline: A night shift holds the real time of each night
+    When the business time on "night-shift" is measured from <from> to <to> in Madrid
+    Then the business time measured is <business time>
+
+    Examples:
+      | from                      | to                        | business time | because                                      |
+      | Monday 2026-03-02 12:00   | Tuesday 2026-03-03 12:00  | 8h            | an ordinary night                            |
+      | Saturday 2026-03-28 12:00 | Sunday 2026-03-29 12:00   | 7h            | the clocks go forward during the night       |
+      | Saturday 2026-10-24 12:00 | Sunday 2026-10-25 12:00   | 9h            | the clocks go back during the night          |
+      | Thursday 2026-12-31 12:00 | Saturday 2027-01-02 12:00 | 8h            | New Year's Eve's night, not New Year's Day's |
+
+  Scenario: A tenant's contract calendar overrides the calendar of the desk's policy
+    Given the SLA policy "standard" with these targets:
+      | priority | response | resolution | calendar      |
+      | P3       | 1h       | 8h         | madrid-office |
+    And the desk uses the SLA policy "standard"
+    And the tenant "Owls" has a contract that runs its service levels on "night-shift"
+    And the tenant "Larks" has a contract without a calendar of its own
+    And it is Monday 2026-03-02 16:00 in Madrid
+    When an incident with impact 2 and urgency 2 is opened for "Owls"
+    Then the response clock is due Monday 2026-03-02 23:00 in Madrid
+    And the resolution clock is due Tuesday 2026-03-03 06:00 in Madrid
+    When an incident with impact 2 and urgency 2 is opened for "Larks"
+    Then the response clock is due Monday 2026-03-02 17:00 in Madrid
+    And the resolution clock is due Tuesday 2026-03-03 16:00 in Madrid
+
+  Scenario: The desk shows how it reached a deadline, stretch by stretch
+    When the desk explains 10h of business time on "night-shift" from Wednesday 2026-12-23 23:00 in Madrid
+    Then the business time is made up of these stretches, on Madrid time:
+      | from                       | to                        | length | running total |
+      | Wednesday 2026-12-23 23:00 | Thursday 2026-12-24 06:00 | 7h     | 7h            |
+      | Saturday 2026-12-26 22:00  | Sunday 2026-12-27 01:00   | 3h     | 10h           |
+    And these days were skipped:
+      | day                 | because                         |
+      | Thursday 2026-12-24 | holiday: listed in the calendar |
+      | Friday 2026-12-25   | holiday: Christmas Day          |
+    And the last stretch ends at the deadline, Sunday 2026-12-27 01:00 in Madrid
+
+  Scenario: The explanation names the days the office is closed, and the lunch break splits a day
+    When the desk explains 7h of business time on "madrid-office" from Saturday 2026-03-07 13:00 in Madrid
+    Then the business time is made up of these stretches, on Madrid time:
+      | from                      | to                        | length | running total |
+      | Saturday 2026-03-07 13:00 | Saturday 2026-03-07 14:00 | 1h     | 1h            |
+      | Monday 2026-03-09 09:00   | Monday 2026-03-09 14:00   | 5h     | 6h            |
+      | Monday 2026-03-09 15:00   | Monday 2026-03-09 16:00   | 1h     | 7h            |
+    And these days were skipped:
+      | day               | because                            |
+      | Sunday 2026-03-08 | closed: no opening hours on Sunday |
+    And the last stretch ends at the deadline, Monday 2026-03-09 16:00 in Madrid
+
+  Scenario: A night that ends right when the next day opens runs on without a break
+    Given a copy of "night-shift.toml" saved as "relay.toml", with tue = ["06:00-14:00", "22:00-06:00"] in [calendar.hours]
+    When the desk imports the calendar file "relay.toml"
+    Then the desk accepts it
+    When the desk explains 12h of business time on "night-shift" from Monday 2026-03-02 22:00 in Madrid
+    Then the business time is made up of these stretches, on Madrid time:
+      | from                    | to                       | length | running total |
+      | Monday 2026-03-02 22:00 | Tuesday 2026-03-03 10:00 | 12h    | 12h           |
+    And no day was skipped
+
+  Scenario: A night that runs into the next day's opening hours is refused, naming both days
+    Given a copy of "night-shift.toml" saved as "clash.toml", with tue = ["05:00-14:00"] in [calendar.hours]
+    When the desk imports the calendar file "clash.toml"
+    Then the desk refuses it with ConfigFileError, naming the file "clash.toml", the key calendar.hours.mon[0] and what was expected: "an interval that ends by 05:00, when tue's first interval starts"
+    And the calendar "night-shift" in the desk is unchanged
+
   Scenario Outline: On 24x7 business time is real time, whatever the wall clock says
     When <duration> of business time is counted on "24x7" from <start> in Madrid
     Then the deadline is <deadline> in Madrid
@@ -134,16 +251,17 @@ Feature: Business calendars
     And the calendar "madrid-office" in the desk is unchanged
 
     Examples:
-      | file         | table             | line                                 | key                           | expected                                               |
-      | tuesday.toml | calendar.hours    | tue = ["9:00-18:00"]                 | calendar.hours.tue[0]         | an interval "HH:MM-HH:MM"                              |
-      | lunch.toml   | calendar.hours    | mon = ["09:00-14:00", "15:00-14:30"] | calendar.hours.mon[1]         | an interval that ends after it starts                  |
-      | overlap.toml | calendar.hours    | thu = ["09:00-14:00", "13:00-18:00"] | calendar.hours.thu[1]         | intervals in order that do not overlap the one before  |
-      | late.toml    | calendar.hours    | fri = ["09:00-25:00"]                | calendar.hours.fri[0]         | times from 00:00 to 24:00                              |
-      | weekday.toml | calendar.hours    | tues = ["09:00-18:00"]               | calendar.hours.tues           | a weekday: mon … sun                                   |
-      | zone.toml    | calendar          | timezone = "Europe/Madird"           | calendar.timezone             | an IANA time zone such as Europe/Madrid                |
-      | country.toml | calendar.holidays | country = "SP"                       | calendar.holidays.country     | an ISO 3166 country code known to the holidays package |
-      | region.toml  | calendar.holidays | subdivision = "MAD"                  | calendar.holidays.subdivision | a subdivision of ES                                    |
-      | dates.toml   | calendar.holidays | dates = ["24/12/2026"]               | calendar.holidays.dates[0]    | a date YYYY-MM-DD                                      |
+      | file         | table             | line                                 | key                           | expected                                                         |
+      | tuesday.toml | calendar.hours    | tue = ["9:00-18:00"]                 | calendar.hours.tue[0]         | an interval "HH:MM-HH:MM"                                        |
+      | lunch.toml   | calendar.hours    | mon = ["09:00-14:00", "15:00-14:30"] | calendar.hours.mon[1]         | an interval that ends by 09:00, when tue's first interval starts |
+      | empty.toml   | calendar.hours    | fri = ["09:00-09:00"]                | calendar.hours.fri[0]         | a start and an end that differ (00:00-24:00 is a whole day)      |
+      | overlap.toml | calendar.hours    | thu = ["09:00-14:00", "13:00-18:00"] | calendar.hours.thu[1]         | intervals in order that do not overlap the one before            |
+      | late.toml    | calendar.hours    | fri = ["09:00-25:00"]                | calendar.hours.fri[0]         | times from 00:00 to 24:00                                        |
+      | weekday.toml | calendar.hours    | tues = ["09:00-18:00"]               | calendar.hours.tues           | a weekday: mon … sun                                             |
+      | zone.toml    | calendar          | timezone = "Europe/Madird"           | calendar.timezone             | an IANA time zone such as Europe/Madrid                          |
+      | country.toml | calendar.holidays | country = "SP"                       | calendar.holidays.country     | an ISO 3166 country code known to the holidays package           |
+      | region.toml  | calendar.holidays | subdivision = "MAD"                  | calendar.holidays.subdivision | a subdivision of ES                                              |
+      | dates.toml   | calendar.holidays | dates = ["24/12/2026"]               | calendar.holidays.dates[0]    | a date YYYY-MM-DD                                                |
 
   Scenario: A misspelt table in a calendar file is refused, not silently ignored
     Given a copy of "madrid-office.toml" saved as "typo.toml", with [calendar.holidays] spelt [calendar.hollidays]

@@ -5,12 +5,13 @@ Feature: SLA clocks
   of its priority, pause only for the hold reasons the policy names, warn the managers in
   time, and say at any instant, now or in the past, where they stood
 
-  The response clock stops at the first public answer from anyone but the caller; an
-  internal work note is not an answer. The resolution clock stops when the incident is
+  The response clock stops at the first public answer of a human agent; an internal work
+  note, a bot's answer and an automatic acknowledgement are not answers. The resolution clock stops when the incident is
   resolved, and a reopen resumes it with the time already spent. A clock once met stays met,
   judged against the target it had then, whatever the priority becomes. Warnings and breaches are
   raised by the SLA timer, each exactly once, and each brings in the level of management
-  the escalation matrix names; a major incident goes straight to the director.
+  the escalation matrix names; a major incident goes straight to the director. The timeline
+  of a clock shows each of its steps with the event that caused it.
 
   Unless a scenario says otherwise, the desk clock starts on Monday 2026-03-02 at 09:00 in
   Madrid, and "an incident" is a P3 (impact 2, urgency 2) opened then.
@@ -163,6 +164,64 @@ Feature: SLA clocks
     When it is Monday 11:00 in Madrid
     And the SLA timer runs
     Then the timer raises nothing
+
+  Scenario: Neither a bot nor an automatic acknowledgement answers the customer
+    Given Carla called the desk about an incident with impact 2 and urgency 2
+    When 1 minute passes
+    And the desk sends the automatic acknowledgement "We have received your request"
+    And 4 minutes pass
+    And the chatbot answers "Have you tried restarting the VPN client?"
+    And 10 minutes pass
+    Then the SLA clocks read:
+      | metric   | state   | elapsed |
+      | response | running | 15m     |
+    When Bo comments "We are rebuilding your VPN profile now"
+    Then the SLA clocks read:
+      | metric   | state | elapsed |
+      | response | met   | 15m     |
+
+  Scenario: The timeline of a clock paused twice, reprioritised once and reopened once
+    Given Carla called the desk about an incident with impact 2 and urgency 2
+    When 10 minutes pass
+    And Ana starts the incident
+    And 10 minutes pass
+    And Ana puts the incident on hold with reason "awaiting_caller"
+    And 30 minutes pass
+    And Ana resumes the incident
+    And 20 minutes pass
+    And Ana changes the impact to 1 and the urgency to 2
+    And the SLA timer runs
+    And 20 minutes pass
+    And Ana puts the incident on hold with reason "awaiting_vendor"
+    And 1 hour passes
+    And Ana resumes the incident
+    And 30 minutes pass
+    And Bo resolves the incident with code "profile rebuilt"
+    And 1 hour passes
+    And Carla reopens the incident because "It dropped again"
+    And 30 minutes pass
+    Then the timeline of the resolution clock reads:
+      | at in Madrid            | step          | cause                           | calendar | business | target |
+      | Monday 2026-03-02 09:00 | start         | Opened v1 (P3)                  | 0m       | 0m       | 16h    |
+      | Monday 2026-03-02 09:20 | pause         | PutOnHold v3 (awaiting_caller)  | 20m      | 20m      | 16h    |
+      | Monday 2026-03-02 09:50 | resume        | Resumed v4                      | 50m      | 20m      | 16h    |
+      | Monday 2026-03-02 10:10 | target-change | Reprioritised v5 (P2)           | 1h10m    | 40m      | 8h     |
+      | Monday 2026-03-02 10:30 | pause         | PutOnHold v12 (awaiting_vendor) | 1h30m    | 1h       | 8h     |
+      | Monday 2026-03-02 11:30 | resume        | Resumed v13                     | 2h30m    | 1h       | 8h     |
+      | Monday 2026-03-02 12:00 | stop:met      | Resolved v14                    | 3h       | 1h30m    | 8h     |
+      | Monday 2026-03-02 13:00 | restart       | Reopened v15                    | 4h       | 1h30m    | 8h     |
+    And the timeline of the response clock reads:
+      | at in Madrid            | step          | cause                              | business | target |
+      | Monday 2026-03-02 09:00 | start         | Opened v1 (P3)                     | 0m       | 1h     |
+      | Monday 2026-03-02 09:20 | pause         | PutOnHold v3 (awaiting_caller)     | 20m      | 1h     |
+      | Monday 2026-03-02 09:50 | resume        | Resumed v4                         | 20m      | 1h     |
+      | Monday 2026-03-02 10:10 | target-change | Reprioritised v5 (P2)              | 40m      | 30m    |
+      | Monday 2026-03-02 10:10 | warning:75%   | SlaWarningRaised v6 (response 75%) | 40m      | 30m    |
+      | Monday 2026-03-02 10:10 | warning:90%   | SlaWarningRaised v8 (response 90%) | 40m      | 30m    |
+      | Monday 2026-03-02 10:10 | breach        | SlaBreached v10 (response)         | 40m      | 30m    |
+      | Monday 2026-03-02 10:30 | pause         | PutOnHold v12 (awaiting_vendor)    | 1h       | 30m    |
+      | Monday 2026-03-02 11:30 | resume        | Resumed v13                        | 1h       | 30m    |
+      | Monday 2026-03-02 12:00 | stop:met      | Resolved v14                       | 1h30m    | 30m    |
 
   Scenario: Warnings at 75 % and 90 %, then the breach, each raised once with its escalation
     Given an incident that is new

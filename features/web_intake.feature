@@ -38,6 +38,16 @@ Feature: Incidents from the web form
     Then the page thanks them and gives the reference INC0000001
     And INC0000001 is in_progress, reopened 1 time
 
+  Scenario: The desk answers a web message by email
+    Given the desk sends its email as support@desk.example through its mail server
+    And "ana@acme.example" opened INC0000001 from the web form with the text "The VPN drops every hour"
+    When Bob replies "We are restarting the VPN gateway" to INC0000001
+    Then "ana@acme.example" receives an email about [INC0000001] saying "We are restarting the VPN gateway"
+    And the conversation of INC0000001 is:
+      | from             | channel | text                              |
+      | ana@acme.example | web     | The VPN drops every hour          |
+      | bob              | email   | We are restarting the VPN gateway |
+
   Scenario: Sending the same form twice opens one incident
     When "ana@acme.example" sends the web form with the subject "Printer jam" and the text "Paper stuck on floor 3"
     And "ana@acme.example" sends the web form with the subject "Printer jam" and the text "Paper stuck on floor 3"

@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import attrs
 import pytest
 import uvicorn
 from eventdesk import ManualClock, ServiceDesk
@@ -286,6 +287,88 @@ def http_sink() -> Iterator[HttpSink]:
     sink = HttpSink()
     yield sink
     sink.close()
+
+
+# --- a mail server on loopback that keeps what it is sent ------------------------------------
+
+
+@attrs.frozen
+class MailDelivery:
+    """One message the loopback SMTP server accepted."""
+
+    mail_from: str
+    rcpt_tos: tuple[str, ...]
+    raw: bytes
+
+    @property
+    def message(self) -> Any:
+        """The message as an ``email.message.EmailMessage``."""
+        from email import message_from_bytes, policy
+
+        return message_from_bytes(self.raw, policy=policy.default)
+
+
+class RecordingHandler:
+    """An aiosmtpd handler that keeps every message and refuses the recipients it is told to."""
+
+    def __init__(self) -> None:
+        self.deliveries: list[MailDelivery] = []
+        self.refusals: dict[str, str] = {}
+
+    async def handle_RCPT(
+        self, server: Any, session: Any, envelope: Any, address: str, rcpt_options: list[str]
+    ) -> str:
+        if address in self.refusals:
+            return self.refusals[address]
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.deliveries.append(
+            MailDelivery(envelope.mail_from, tuple(envelope.rcpt_tos), bytes(envelope.content))
+        )
+        return "250 Message accepted for delivery"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@attrs.define
+class SmtpServer:
+    host: str
+    port: int
+    handler: RecordingHandler
+
+    @property
+    def deliveries(self) -> list[MailDelivery]:
+        return self.handler.deliveries
+
+    def refuse(self, address: str, answer: str) -> None:
+        self.handler.refusals[address] = answer
+
+    def settings(self, address: str = "support@desk.example", **more: Any) -> dict[str, Any]:
+        """Email channel settings that send through this server."""
+        return {"address": address, "smtp_host": self.host, "smtp_port": self.port, **more}
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[SmtpServer]:
+    """A real SMTP server (aiosmtpd) on 127.0.0.1, on a free port, for the test's duration:
+    replies really go out through ``smtplib`` and arrive. It accepts every recipient but
+    those ``refuse`` names (with a real SMTP answer, ``450 ...`` or ``550 ...``), and keeps
+    every message it accepted in ``deliveries``."""
+    from aiosmtpd.controller import Controller
+
+    handler = RecordingHandler()
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        yield SmtpServer("127.0.0.1", controller.port, handler)
+    finally:
+        controller.stop()
 
 
 # --- a real HTTP server on loopback --------------------------------------------------------

@@ -20,11 +20,12 @@ from eventdesk.channels.registry import ChannelRegistry
 from eventdesk.clock import Clock, SystemClock
 from eventdesk.contacts.service import ContactService
 from eventdesk.domain.incident import NOTES_MAX, Incident, Message
-from eventdesk.domain.numbering import incident_id, parse_number
+from eventdesk.domain.numbering import find_last_number, incident_id, parse_number
 from eventdesk.domain.priority import PriorityMatrix, check_level
 from eventdesk.errors import ConcurrencyConflictError, IncidentNotFoundError, InvalidValueError
 from eventdesk.intake.dead_letters import DeadLetterService
 from eventdesk.intake.service import IntakeService
+from eventdesk.knowledge.service import KnowledgeService
 from eventdesk.plugins import get_plugin_manager
 from eventdesk.projections.base import Projector
 from eventdesk.projections.definitions import DefinitionIndex
@@ -45,6 +46,7 @@ from eventdesk.views import (
     HistoryEntry,
     IncidentSummary,
     IncidentView,
+    KnownErrorLink,
     Page,
 )
 
@@ -56,7 +58,7 @@ _MAX_NUMBER_CLAIMS = 1000
 # Event attributes that every event has; the rest is the event's own data.
 _ENVELOPE = {"originator_id", "originator_version", "timestamp", "originator_topic", "actor"}
 # Aggregate attributes shown in the audit trail as event data rather than as changes.
-_COLLECTIONS = {"comments", "child_numbers", "sla_raised"}
+_COLLECTIONS = {"comments", "child_numbers", "sla_raised", "known_errors"}
 
 
 class ServiceDesk(Application):
@@ -96,6 +98,7 @@ class ServiceDesk(Application):
             self.contacts = ContactService(self)
             self.intake = IntakeService(self)
             self.dead_letters = DeadLetterService(self)
+            self.knowledge = KnowledgeService(self)
             self.definition_index = DefinitionIndex()
             self.incident_list = IncidentList()
             self.sla_timer_index = SlaTimerIndex(self.sla.timers_for, self.sla.config)
@@ -115,6 +118,7 @@ class ServiceDesk(Application):
                     self.contacts.index,
                     self.dead_letter_index,
                     self.delivery_index,
+                    self.knowledge.index,
                     self.token_index,
                 ],
             )
@@ -169,22 +173,8 @@ class ServiceDesk(Application):
         return bool(self.recorder.select_events(incident_id(sequence), limit=1))
 
     def _find_last_number(self, known: int) -> int:
-        """The highest number issued, searching up from ``known`` (issued, or 0).
-
-        Numbers are issued densely, so an exponential then binary search finds
-        the end in O(log n) look-ups.
-        """
-        low, step = known, 1
-        while self._number_taken(low + step):
-            low, step = low + step, step * 2
-        high = low + step  # not taken
-        while high - low > 1:
-            middle = (low + high) // 2
-            if self._number_taken(middle):
-                low = middle
-            else:
-                high = middle
-        return low
+        """The highest incident number issued, searching up from ``known`` (issued, or 0)."""
+        return find_last_number(self._number_taken, known)
 
     # --- commands ------------------------------------------------------------
 
@@ -697,6 +687,33 @@ class ServiceDesk(Application):
             expected_version,
         )
 
+    def link_known_error(
+        self,
+        ref: IncidentRef,
+        known_error: str,
+        *,
+        actor: str = SYSTEM_ACTOR,
+        expected_version: int | None = None,
+    ) -> IncidentView:
+        """Give the incident a known error's workaround (``known_error``: its article
+        number, ``KB0000012``): the incident's history and its customer then show the
+        workaround as given, and an incident with no problem yet joins the known
+        error's. The known error must be published, and shared or of the incident's
+        tenant; linking it twice records it once."""
+
+        def link(incident: Incident, at: datetime) -> None:
+            article = self.knowledge._known_error_for(incident, known_error)
+            incident.link_known_error(
+                article=article.number,
+                problem=article.problem,
+                title=article.title,
+                workaround=article.workaround or "",
+                actor=actor,
+                at=at,
+            )
+
+        return self._change(ref, "link a known error to", actor, link, expected_version)
+
     def escalate(
         self,
         ref: IncidentRef,
@@ -1017,6 +1034,17 @@ class ServiceDesk(Application):
             contact=incident.contact,
             channel=incident.channel,
             reply_channel=incident.last_customer_channel,
+            known_errors=tuple(
+                KnownErrorLink(
+                    article=given.article,
+                    problem=given.problem,
+                    title=given.title,
+                    workaround=given.workaround,
+                    linked_at=given.at,
+                    linked_by=given.actor,
+                )
+                for given in incident.known_errors
+            ),
         )
 
 

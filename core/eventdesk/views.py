@@ -67,6 +67,19 @@ class Comment:
 
 
 @attrs.frozen
+class KnownErrorLink:
+    """A known error given for an incident: its article, problem and the workaround
+    as it read when it was given."""
+
+    article: str
+    problem: str | None
+    title: str
+    workaround: str
+    linked_at: datetime
+    linked_by: str
+
+
+@attrs.frozen
 class IncidentView:
     """Everything known about one incident, as of ``version``."""
 
@@ -107,6 +120,7 @@ class IncidentView:
     contact: str | None = None
     channel: str | None = None
     reply_channel: str | None = None  # where a reply goes by default: the customer's last
+    known_errors: tuple[KnownErrorLink, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return to_jsonable(self)

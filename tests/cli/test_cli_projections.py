@@ -25,6 +25,7 @@ def test_status_shows_each_read_model_behind_then_caught_up(eventdesk):
         "contacts",
         "dead_letters",
         "deliveries",
+        "knowledge",
         "api_tokens",
     }
     assert all(row["head"] == 4 for row in before)

@@ -22,7 +22,7 @@ import os
 import re
 import shlex
 import traceback
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -139,22 +139,34 @@ def test_python_examples(
     assert failed == 0, f"{failed} of {attempted} examples in {doc_id(path)} failed:\n{report}"
 
 
+@pytest.fixture
+def fresh_plugins() -> Iterator[Callable[[], None]]:
+    """The plugin manager is built once per process, before any document sets
+    ``EVENTDESK_LOAD_PLUGINS``: a document that sets it gets one built afresh under its
+    limit (call the answer), and the tests after it the usual one again."""
+    limited = False
+
+    def limit() -> None:
+        nonlocal limited
+        limited = True
+        get_plugin_manager.cache_clear()
+
+    yield limit
+    if limited:
+        get_plugin_manager.cache_clear()
+
+
 @pytest.mark.parametrize("path", _with_console(), ids=doc_id)
-def test_console_examples(path: Path, docs_workdir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_console_examples(
+    path: Path,
+    docs_workdir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    fresh_plugins: Callable[[], None],
+) -> None:
     clock = ManualClock(CLI_START)
     monkeypatch.setattr(SystemClock, "now", lambda self: clock.now())
     runner = CliRunner()
     env: dict[str, str | None] = {}
-    try:
-        _run_console_examples(path, runner, env, clock)
-    finally:
-        if LOAD_PLUGINS_VARIABLE in env:  # the next test loads every installed plugin again
-            get_plugin_manager.cache_clear()
-
-
-def _run_console_examples(
-    path: Path, runner: CliRunner, env: dict[str, str | None], clock: ManualClock
-) -> None:
     for example in console_examples(path):
         where = f"{doc_id(path)}:{example.line}: $ {example.command}"
         words = shlex.split(example.command)
@@ -162,8 +174,7 @@ def _run_console_examples(
             name, _, value = words[1].partition("=")
             env[name] = value
             if name == LOAD_PLUGINS_VARIABLE:
-                # A new process would load only these plugins: load them afresh here too.
-                get_plugin_manager.cache_clear()
+                fresh_plugins()
             continue
         assert words[0] == "eventdesk", f"{where}: console blocks run eventdesk commands only"
         result = runner.invoke(cli, words[1:], env=env, prog_name="eventdesk")

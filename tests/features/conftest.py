@@ -4,8 +4,9 @@ Steps talk to the ``desk`` fixture (a ServiceDesk on each store in turn) and
 move time only through the ``clock`` fixture. What one step hands to the next
 travels in fixtures named by ``target_fixture``: ``incident`` (the incident the
 scenario is about), ``parent`` and ``children``, ``attempt`` (a command the
-desk may refuse), and for service levels ``counted`` and ``measured`` (calendar
-arithmetic), ``raised`` (what a timer pass raised) and ``replay`` (a what-if).
+desk may refuse), and for service levels ``counted``, ``measured`` and
+``explained`` (calendar arithmetic), ``raised`` (what a timer pass raised) and
+``replay`` (a what-if).
 Then-steps read the incident again from the desk, so they check what was
 stored, not what a command answered.
 
@@ -39,7 +40,7 @@ from eventdesk import (
     ServiceDesk,
     State,
 )
-from eventdesk.calendars import BusinessCalendar, calendar_from_mapping
+from eventdesk.calendars import BusinessCalendar, Explanation, calendar_from_mapping
 from eventdesk.calendars import parse_duration as parse_business_duration
 from eventdesk.calendars.model import WEEKDAYS
 from eventdesk.sla.policy import load_policy, threshold_key
@@ -196,6 +197,7 @@ PATHS: dict[State, tuple[str, ...]] = {
 }
 
 ARRANGER = "Setup"
+SERVICE_MANAGER = "Sofia"
 OPEN_STATES = frozenset({State.NEW, State.IN_PROGRESS, State.ON_HOLD})
 
 
@@ -754,14 +756,20 @@ def column_zone(column: str) -> ZoneInfo | None:
 # What the columns of an SLA clocks table and of a timer table show (besides "due in <place>").
 CLOCK_COLUMNS: dict[str, Callable[[SlaStatus], str]] = {
     "metric": lambda status: status.metric,
+    "clock": lambda status: status.clock,
     "state": lambda status: status.state,
     "elapsed": lambda status: business_span(status.elapsed_seconds),
     "remaining": lambda status: business_span(status.remaining_seconds),
+    "target": lambda status: business_span(status.target_seconds),
+    "cycles met": lambda status: str(status.cycles_met),
+    "cycles breached": lambda status: str(status.cycles_breached),
 }
 TIMER_COLUMNS: dict[str, Callable[[RaisedMoment], str]] = {
     "clock": lambda item: item.metric,
     "moment": lambda item: item.moment,
     "brought in": lambda item: level_name(item.escalated_to),
+    "handed to": lambda item: item.reassigned_to or "",
+    "because": lambda item: item.reason or "",
 }
 
 
@@ -812,14 +820,16 @@ def with_line(text: str, section: str, line: str) -> str:
 
 
 def policy_toml(name: str, datatable: list[list[str]]) -> str:
-    """A ``[policy]`` file from a table of targets (priority, response, resolution, calendar)."""
+    """A ``[policy]`` file from a table of targets: a priority per row, a column per metric
+    (``response``, ``next_reply``... ``(none)`` where the priority has no target for it)
+    and the calendar."""
     lines = ["[policy]", f'name = "{name}"']
     for row in table(datatable):
+        lines.append(f"[policy.targets.{row['priority']}]")
         lines += [
-            f"[policy.targets.{row['priority']}]",
-            f'response = "{row["response"]}"',
-            f'resolution = "{row["resolution"]}"',
-            f'calendar = "{row["calendar"]}"',
+            f'{column} = "{value}"'
+            for column, value in row.items()
+            if column != "priority" and value != NONE
         ]
     return "\n".join(lines) + "\n"
 
@@ -942,6 +952,18 @@ def escalation_matrix(desk: ServiceDesk, name: str, datatable: list[list[str]]) 
 @given(step('the desk uses the SLA policy "{name}"'))
 def uses_policy(desk: ServiceDesk, name: str) -> None:
     desk.sla.use_policy(name)
+
+
+@given(step('the tenant "{tenant}" has a contract that runs its service levels on "{name}"'))
+def tenant_on_calendar(desk: ServiceDesk, tenant: str, name: str) -> None:
+    desk.tenancy.register_tenant(
+        tenant, model="shared", service_manager=SERVICE_MANAGER, calendar=name
+    )
+
+
+@given(step('the tenant "{tenant}" has a contract without a calendar of its own'))
+def tenant_without_calendar(desk: ServiceDesk, tenant: str) -> None:
+    desk.tenancy.register_tenant(tenant, model="shared", service_manager=SERVICE_MANAGER)
 
 
 @given(step('a copy of "{original}" saved as "{copy}", with [{table_name}] spelt [{misspelt}]'))
@@ -1072,6 +1094,30 @@ def measured_on(
     return calendar.business_time_between(begin.replace(tzinfo=zone), end.replace(tzinfo=zone))
 
 
+@when(
+    step(
+        'the desk explains {duration:BusinessTime} of business time on "{name}"'
+        " from {start:WallTime} in {zone:Place}"
+    ),
+    target_fixture="explained",
+)
+def explains(
+    desk: ServiceDesk, duration: str, name: str, start: datetime, zone: ZoneInfo
+) -> Explanation:
+    calendar = desk.sla.calendar(name)
+    return calendar.explain(start.replace(tzinfo=zone), parse_business_duration(duration, calendar))
+
+
+@when(
+    step('an incident with impact {impact:d} and urgency {urgency:d} is opened for "{tenant}"'),
+    target_fixture="incident",
+)
+def opened_for_tenant(desk: ServiceDesk, impact: int, urgency: int, tenant: str) -> IncidentView:
+    return desk.open_incident(
+        SUMMARY, impact=impact, urgency=urgency, tenant=tenant, actor=ARRANGER
+    )
+
+
 @when(step('the desk imports the calendar file "{file}"'), target_fixture="attempt")
 def import_calendar_file(desk: ServiceDesk, config_folder: Path, file: str) -> Attempt:
     return attempt(None, lambda: desk.sla.import_calendar(config_folder / file))
@@ -1179,6 +1225,47 @@ def calendar_unchanged(desk: ServiceDesk, config_folder: Path, name: str) -> Non
     original = tomllib.loads((config_folder / f"{name}.toml").read_text(encoding="utf-8"))
     expected = calendar_from_mapping(original, source=name)
     assert desk.sla.calendar(name) == expected
+
+
+@then(step("the business time is made up of these stretches, on {zone:Place} time:"))
+def stretches_are(explained: Explanation, zone: ZoneInfo, datatable: list[list[str]]) -> None:
+    actual = [
+        {
+            "from": wall_time(stretch.start, zone),
+            "to": wall_time(stretch.end, zone),
+            "length": business_span(stretch.length.total_seconds()),
+            "running total": business_span(stretch.total.total_seconds()),
+        }
+        for stretch in explained.intervals
+    ]
+    assert actual == table(datatable)
+
+
+@then("these days were skipped:")
+def days_skipped(explained: Explanation, datatable: list[list[str]]) -> None:
+    actual = [
+        {
+            "day": f"{WEEKDAY_NAMES[skipped.day.weekday()]} {skipped.day}",
+            "because": f"{skipped.kind}: {skipped.why}",
+        }
+        for skipped in explained.skipped
+    ]
+    assert actual == table(datatable)
+
+
+@then("no day was skipped")
+def no_day_skipped(explained: Explanation) -> None:
+    assert explained.skipped == ()
+
+
+@then(step("the last stretch ends at the deadline, {moment:WallTime} in {zone:Place}"))
+def last_stretch_ends_at_deadline(
+    desk: ServiceDesk, explained: Explanation, moment: datetime, zone: ZoneInfo
+) -> None:
+    calendar = desk.sla.calendar(explained.calendar)
+    assert explained.deadline == calendar.deadline(explained.start, explained.duration)
+    assert explained.intervals[-1].end == explained.deadline
+    assert wall_time(explained.deadline, zone) == wall_time(moment.replace(tzinfo=zone), zone)
 
 
 # --- Then: clocks and timers ---------------------------------------------------------------

@@ -78,6 +78,33 @@ def resolved(desk: ServiceDesk, agent: str, number: str, code: str) -> None:
     desk.resolve(number, code, actor=agent.lower())
 
 
+@given(
+    parsers.parse("the desk sends its email as {address} through its mail server"),
+    target_fixture="mail_server",
+)
+def desk_mail_server(desk: ServiceDesk, smtp_server, address: str):
+    desk.channels.configure("email", smtp_server.settings(address))
+    return smtp_server
+
+
+@when(parsers.parse('{agent} replies "{text}" to {number}'))
+def agent_replies(desk: ServiceDesk, server, agent: str, number: str, text: str) -> None:
+    token, _ = desk.tokens.create(agent.lower(), f"admin:{agent.lower()}")
+    answer = server.request(
+        "POST", f"/api/incidents/{number}/replies", json_body={"text": text}, token=token
+    )
+    assert answer.status == 200, answer
+
+
+@then(parsers.parse('"{email}" receives an email about [{number}] saying "{text}"'))
+def receives_email(mail_server, email: str, number: str, text: str) -> None:
+    [delivery] = mail_server.deliveries
+    message = delivery.message
+    assert delivery.rcpt_tos == (email,)
+    assert f"[{number}]" in message["Subject"]
+    assert text in message.get_body(preferencelist=("plain",)).get_content()
+
+
 @then(parsers.parse("the page thanks them and gives the reference {number}"))
 def page_gives_reference(page, number: str) -> None:
     assert page.status == 200, page.text

@@ -35,6 +35,7 @@ def test_each_read_model_tracks_how_far_it_has_got(desk):
         "contacts",
         "dead_letters",
         "deliveries",
+        "knowledge",
         "api_tokens",
     }
     assert set(positions(desk).values()) == {0}

@@ -315,3 +315,237 @@ def test_malformed_durations_are_refused(text: object) -> None:
     # Fail to read a duration from text that is not one.
     with pytest.raises(InvalidValueError, match="duration"):
         parse_duration(text)  # type: ignore[arg-type]
+
+
+# --- nights past midnight ----------------------------------------------------
+
+
+@pytest.fixture
+def night_across_midnight(write_toml: WriteToml) -> BusinessCalendar:
+    """Open from 22:00 to 06:00 the next morning, every night, in Madrid, on Spain's holidays."""
+    path = write_toml(
+        "nights.toml",
+        f"""
+        [calendar]
+        name = "nights"
+        timezone = "Europe/Madrid"
+        [calendar.hours]
+        {every_day("22:00-06:00")}
+        [calendar.holidays]
+        country = "ES"
+        subdivision = "MD"
+        dates = ["2026-12-24"]
+        """,
+    )
+    return load_calendar(path)
+
+
+def test_a_night_runs_from_its_evening_to_the_next_morning(
+    night_across_midnight: BusinessCalendar,
+) -> None:
+    cal = night_across_midnight
+    assert cal.hours[0] == ((model.time(22), model.time(6)),)
+    assert cal.weekly_open_time == 7 * 8 * HOUR
+    monday = date(2026, 3, 2)
+    assert cal.intervals_on(monday) == [(madrid(2026, 3, 2, 22), madrid(2026, 3, 3, 6))]
+    assert cal.is_open(madrid(2026, 3, 3, 5, 59))
+    assert not cal.is_open(madrid(2026, 3, 3, 6))
+    assert cal.next_opening(madrid(2026, 3, 3, 12)) == madrid(2026, 3, 3, 22)
+    # 2 h from 23:00 end at 01:00 the next day; 10 h take two nights.
+    assert cal.deadline(madrid(2026, 3, 2, 23), 2 * HOUR) == madrid(2026, 3, 3, 1)
+    assert cal.deadline(madrid(2026, 3, 2, 23), 10 * HOUR) == madrid(2026, 3, 4, 1)
+
+
+def test_the_night_across_midnight_and_the_night_in_two_halves_count_alike(
+    night_across_midnight: BusinessCalendar, night_shift: BusinessCalendar
+) -> None:
+    """On ordinary days, 22:00-06:00 is 22:00-24:00 plus the next day's 00:00-06:00."""
+    plain = attrs.evolve(night_across_midnight, country=None, subdivision=None, holiday_dates=[])
+    for start in (madrid(2026, 3, 2, 21), madrid(2026, 3, 28, 23), madrid(2026, 10, 24, 3)):
+        for hours in (1, 7, 9, 30):
+            assert plain.deadline(start, hours * HOUR) == night_shift.deadline(start, hours * HOUR)
+        week_later = start + timedelta(days=7)
+        assert plain.business_time_between(start, week_later) == night_shift.business_time_between(
+            start, week_later
+        )
+
+
+def test_a_night_across_spring_forward_is_an_hour_shorter(
+    night_across_midnight: BusinessCalendar,
+) -> None:
+    cal = night_across_midnight
+    # Saturday 28 March 2026, 22:00 CET, to Sunday 06:00 CEST: the clocks skip 02:00-03:00.
+    assert cal.intervals_on(date(2026, 3, 28)) == [(utc(2026, 3, 28, 21), utc(2026, 3, 29, 4))]
+    assert cal.business_time_between(madrid(2026, 3, 28, 12), madrid(2026, 3, 29, 12)) == 7 * HOUR
+    # 8 business hours from Saturday 22:00: the short night's 7, then an hour on Sunday night.
+    assert cal.deadline(madrid(2026, 3, 28, 22), 8 * HOUR) == madrid(2026, 3, 29, 23)
+    assert cal.deadline(madrid(2026, 3, 28, 22), 4 * HOUR) == madrid(2026, 3, 29, 3)
+
+
+def test_a_night_across_fall_back_is_an_hour_longer(
+    night_across_midnight: BusinessCalendar,
+) -> None:
+    cal = night_across_midnight
+    # Saturday 24 October 2026, 22:00 CEST, to Sunday 06:00 CET: 02:00-03:00 is lived twice.
+    assert cal.intervals_on(date(2026, 10, 24)) == [(utc(2026, 10, 24, 20), utc(2026, 10, 25, 5))]
+    longer = cal.business_time_between(madrid(2026, 10, 24, 12), madrid(2026, 10, 25, 12))
+    assert longer == 9 * HOUR
+    due = cal.deadline(madrid(2026, 10, 24, 22), 8 * HOUR)
+    assert due == utc(2026, 10, 25, 4)
+    assert due.astimezone(cal.zone).isoformat() == "2026-10-25T05:00:00+01:00"
+
+
+def test_a_night_belongs_to_the_day_it_starts_on(night_across_midnight: BusinessCalendar) -> None:
+    """The night before a holiday is worked to its end; the night of a holiday is off."""
+    cal = night_across_midnight
+    # New Year's Eve is an ordinary day in Spain; New Year's Day is a holiday.
+    assert not cal.is_holiday(date(2026, 12, 31)) and cal.is_holiday(date(2027, 1, 1))
+    assert cal.intervals_on(date(2026, 12, 31)) == [
+        (madrid(2026, 12, 31, 22), madrid(2027, 1, 1, 6))
+    ]
+    assert cal.intervals_on(date(2027, 1, 1)) == []
+    # From 23:00 on New Year's Eve: 7 h until 06:00, then the night of the 1st is off,
+    # so the eighth hour is the first of the night of Saturday the 2nd.
+    assert cal.deadline(madrid(2026, 12, 31, 23), 8 * HOUR) == madrid(2027, 1, 2, 23)
+    new_year = cal.business_time_between(madrid(2026, 12, 31, 12), madrid(2027, 1, 2, 12))
+    assert new_year == 8 * HOUR
+    # A holiday listed in the file works the same way: Christmas Eve's night is off, and so
+    # is Christmas Day's; the night of the 23rd runs into the morning of the 24th.
+    assert cal.deadline(madrid(2026, 12, 23, 23), 10 * HOUR) == madrid(2026, 12, 27, 1)
+
+
+def test_a_night_ending_at_midnight_is_written_either_way() -> None:
+    def evenings(interval: str) -> BusinessCalendar:
+        section = {"name": "late", "timezone": "UTC", "hours": {"fri": [interval]}}
+        return calendar_from_mapping({"calendar": section}, source="late.toml")
+
+    assert evenings("22:00-00:00") == evenings("22:00-24:00")
+    assert evenings("22:00-00:00").to_mapping()["hours"] == {"fri": ["22:00-24:00"]}
+    assert evenings("22:00-00:00").weekly_open_time == 2 * HOUR
+
+
+def test_a_night_survives_its_own_mapping(night_across_midnight: BusinessCalendar) -> None:
+    mapping = night_across_midnight.to_mapping()
+    assert mapping["hours"]["sun"] == ["22:00-06:00"]
+    again = calendar_from_mapping({"calendar": mapping}, source="again")
+    assert again == night_across_midnight
+
+
+def test_a_night_that_runs_into_the_next_days_hours_is_refused_naming_both_days() -> None:
+    hours = {0: ((model.time(22), model.time(7)),), 1: ((model.time(6), model.time(14)),)}
+    # Fail to count the hour from 06:00 to 07:00 on Tuesday twice.
+    with pytest.raises(InvalidValueError) as refused:
+        BusinessCalendar(name="clash", timezone="Europe/Madrid", hours=hours)
+    message = str(refused.value)
+    assert message.startswith("invalid hours on mon '22:00-07:00': expected an interval")
+    assert "ends by 06:00, when tue's first interval starts" in message
+    # Ending right when Tuesday opens is fine: the night and the day run on as one.
+    hours[0] = ((model.time(22), model.time(6)),)
+    assert BusinessCalendar(name="relay", timezone="Europe/Madrid", hours=hours).weekly_open_time
+    # Fail to build an interval that is no time at all.
+    with pytest.raises(InvalidValueError, match="a start and an end that differ"):
+        BusinessCalendar(name="x", timezone="UTC", hours={2: ((model.time(9), model.time(9)),)})
+
+
+# --- explaining a deadline ---------------------------------------------------
+
+
+def test_the_explanation_names_each_stretch_and_each_day_skipped(
+    madrid_office: BusinessCalendar,
+) -> None:
+    start = madrid(2026, 12, 23, 17)
+    explained = madrid_office.explain(start, 4 * HOUR)
+    assert explained.deadline == madrid_office.deadline(start, 4 * HOUR) == madrid(2026, 12, 28, 12)
+    assert [
+        (s.local_start.isoformat(), s.local_end.isoformat(), s.length, s.total)
+        for s in explained.intervals
+    ] == [
+        ("2026-12-23T17:00:00+01:00", "2026-12-23T18:00:00+01:00", HOUR, HOUR),
+        ("2026-12-28T09:00:00+01:00", "2026-12-28T12:00:00+01:00", 3 * HOUR, 4 * HOUR),
+    ]
+    assert [(str(s.day), s.kind, s.why) for s in explained.skipped] == [
+        ("2026-12-24", "holiday", "listed in the calendar"),
+        ("2026-12-25", "holiday", "Christmas Day"),
+        ("2026-12-26", "closed", "no opening hours on Saturday"),
+        ("2026-12-27", "closed", "no opening hours on Sunday"),
+    ]
+
+
+def test_open_time_without_a_break_is_one_stretch(night_shift: BusinessCalendar) -> None:
+    """Lunch splits a day in two stretches; a night split at midnight in the file does not."""
+    explained = night_shift.explain(madrid(2026, 3, 2, 23), 10 * HOUR)
+    assert [(s.local_start, s.local_end) for s in explained.intervals] == [
+        (madrid(2026, 3, 2, 23), madrid(2026, 3, 3, 6)),
+        (madrid(2026, 3, 3, 22), madrid(2026, 3, 4, 1)),
+    ]
+    relay = calendar_from_mapping(
+        {
+            "calendar": {
+                "name": "relay",
+                "timezone": "Europe/Madrid",
+                "hours": {"mon": ["22:00-06:00"], "tue": ["06:00-14:00"]},
+            }
+        },
+        source="relay.toml",
+    )
+    explained = relay.explain(madrid(2026, 3, 2, 20), 12 * HOUR)
+    assert [(s.local_start, s.local_end, s.length) for s in explained.intervals] == [
+        (madrid(2026, 3, 2, 22), madrid(2026, 3, 3, 10), 12 * HOUR)
+    ]
+
+
+def test_an_explanation_across_a_night_with_a_holiday(
+    night_across_midnight: BusinessCalendar,
+) -> None:
+    explained = night_across_midnight.explain(madrid(2026, 12, 31, 23), 8 * HOUR)
+    assert [(s.local_start, s.local_end, s.total) for s in explained.intervals] == [
+        (madrid(2026, 12, 31, 23), madrid(2027, 1, 1, 6), 7 * HOUR),
+        (madrid(2027, 1, 2, 22), madrid(2027, 1, 2, 23), 8 * HOUR),
+    ]
+    assert [(str(s.day), s.why) for s in explained.skipped] == [("2027-01-01", "New Year's Day")]
+
+
+def test_an_explanation_for_machines(madrid_office: BusinessCalendar) -> None:
+    explained = madrid_office.explain(utc(2026, 3, 6, 16), 2 * HOUR)  # Friday 17:00 in Madrid
+    assert explained.to_dict() == {
+        "calendar": "madrid-office",
+        "timezone": "Europe/Madrid",
+        "start": "2026-03-06T16:00:00Z",
+        "duration_seconds": 7200.0,
+        "deadline_utc": "2026-03-09T09:00:00Z",
+        "deadline_local": "2026-03-09T10:00:00+01:00",
+        "intervals": [
+            {
+                "start_utc": "2026-03-06T16:00:00Z",
+                "end_utc": "2026-03-06T17:00:00Z",
+                "start_local": "2026-03-06T17:00:00+01:00",
+                "end_local": "2026-03-06T18:00:00+01:00",
+                "seconds": 3600.0,
+                "total_seconds": 3600.0,
+            },
+            {
+                "start_utc": "2026-03-09T08:00:00Z",
+                "end_utc": "2026-03-09T09:00:00Z",
+                "start_local": "2026-03-09T09:00:00+01:00",
+                "end_local": "2026-03-09T10:00:00+01:00",
+                "seconds": 3600.0,
+                "total_seconds": 7200.0,
+            },
+        ],
+        "skipped": [
+            {"date": "2026-03-07", "kind": "closed", "why": "no opening hours on Saturday"},
+            {"date": "2026-03-08", "kind": "closed", "why": "no opening hours on Sunday"},
+        ],
+    }
+
+
+def test_an_explanation_of_no_time_is_the_start_itself(madrid_office: BusinessCalendar) -> None:
+    sunday = madrid(2026, 3, 8, 12)
+    explained = madrid_office.explain(sunday, timedelta(0))
+    assert (explained.deadline, explained.intervals, explained.skipped) == (sunday, (), ())
+    assert explained.local_deadline.isoformat() == "2026-03-08T12:00:00+01:00"
+    # Fail to explain a negative duration, or a start without a zone.
+    with pytest.raises(InvalidValueError, match="duration"):
+        madrid_office.explain(sunday, -HOUR)
+    with pytest.raises(ValueError, match="naive"):
+        madrid_office.explain(datetime(2026, 3, 8, 12), HOUR)

@@ -11,7 +11,7 @@ import pytest
 from eventdesk.calendars import BusinessCalendar, load_calendar
 from eventdesk.domain import HoldReason
 from eventdesk.errors import ConfigFileError
-from eventdesk.sla.policy import load_policy
+from eventdesk.sla.policy import HopAgreement, SlaPolicy, Target, WaitingRule, load_policy
 
 WriteToml = Callable[[str, str], Path]
 
@@ -85,10 +85,20 @@ CALENDAR_MISTAKES = {
         "calendar.hours.thu[0]",
         "times from 00:00 to 24:00",
     ),
-    "end before start": (
-        calendar_text(hours='[calendar.hours]\nfri = ["09:00-13:00", "18:00-14:00"]\n'),
+    "empty interval": (
+        calendar_text(hours='[calendar.hours]\nfri = ["09:00-13:00", "14:00-14:00"]\n'),
         "calendar.hours.fri[1]",
-        "an interval that ends after it starts",
+        "a start and an end that differ (00:00-24:00 is a whole day)",
+    ),
+    "night into the next day's hours": (
+        calendar_text(hours='[calendar.hours]\nmon = ["22:00-07:00"]\ntue = ["06:00-14:00"]\n'),
+        "calendar.hours.mon[0]",
+        "an interval that ends by 06:00, when tue's first interval starts",
+    ),
+    "Sunday night into Monday's hours": (
+        calendar_text(hours='[calendar.hours]\nmon = ["08:00-16:00"]\nsun = ["20:00-09:00"]\n'),
+        "calendar.hours.sun[0]",
+        "an interval that ends by 08:00, when mon's first interval starts",
     ),
     "unknown weekday": (
         calendar_text(hours='[calendar.hours]\nmonday = ["09:00-17:00"]\n'),
@@ -172,6 +182,8 @@ def test_a_malformed_calendar_is_refused(
         pytest.param('thu = ["09:00-13:00", "12:00-18:00"]', id="overlapping"),
         pytest.param('thu = ["14:00-18:00", "09:00-13:00"]', id="out of order"),
         pytest.param('thu = ["09:00-24:00", "10:00-11:00"]', id="after midnight"),
+        pytest.param('thu = ["22:00-02:00", "23:00-23:30"]', id="after a night"),
+        pytest.param('thu = ["22:00-02:00", "09:00-17:00"]', id="a night first"),
     ],
 )
 def test_overlapping_intervals_are_refused_naming_the_weekday(
@@ -241,9 +253,14 @@ POLICY_MISTAKES = {
         "policy.targets.P2.response",
         "a duration such as 15m",
     ),
-    "missing duration": (
-        policy_text(targets='[policy.targets.P2]\nresponse = "30m"\n'),
-        "policy.targets.P2.resolution",
+    "a priority without any target": (
+        policy_text(targets='[policy.targets.P2]\ncalendar = "24x7"\n'),
+        "policy.targets.P2",
+        "at least one of response, next_reply, periodic_update, requester_wait, agent_work",
+    ),
+    "bad duration of another metric": (
+        policy_text(targets='[policy.targets.P2]\nnext_reply = "soon"\n'),
+        "policy.targets.P2.next_reply",
         "a duration such as 15m",
     ),
     "zero duration": (
@@ -256,7 +273,8 @@ POLICY_MISTAKES = {
             targets='[policy.targets.P2]\nresponse = "30m"\nresolution = "4h"\ncolour = "red"\n'
         ),
         "policy.targets.P2.colour",
-        "only response, resolution and calendar",
+        "only response, next_reply, periodic_update, requester_wait, agent_work, resolution"
+        " and calendar",
     ),
     "days on a calendar with business hours": (
         policy_text(
@@ -277,12 +295,59 @@ POLICY_MISTAKES = {
     "misspelt policy key": (
         policy_text("warning = [50, 90]"),
         "policy.warning",
-        "only name, calendar, pause_on, warnings, targets and escalation",
+        "only name, calendar, pause_on, warnings, targets, escalation, ola, underpinning"
+        " and waiting",
     ),
     "misspelt escalation table": (
         policy_text(extra='[policy.escalations]\n"75%" = "shift_manager"\n'),
         "policy.escalations",
-        "only name, calendar, pause_on, warnings, targets and escalation",
+        "only name, calendar, pause_on, warnings, targets, escalation, ola, underpinning"
+        " and waiting",
+    ),
+    "the reserved name none": (
+        '[policy]\nname = "none"\n' + GOOD_TARGETS,
+        "policy.name",
+        "a name other than 'none'",
+    ),
+    "an OLA without a target": (
+        policy_text(extra='[policy.ola.network]\ncalendar = "24x7"\n'),
+        "policy.ola.network.target",
+        "a duration such as 30m",
+    ),
+    "an OLA with a misspelt key": (
+        policy_text(extra='[policy.ola.network]\ntarget = "4h"\ncalender = "24x7"\n'),
+        "policy.ola.network.calender",
+        "only target and calendar",
+    ),
+    "an underpinning contract of zero": (
+        policy_text(extra='[policy.underpinning.acme-telecom]\ntarget = "0m"\n'),
+        "policy.underpinning.acme-telecom.target",
+        "a duration above zero",
+    ),
+    "an OLA in days on office hours": (
+        policy_text('calendar = "madrid-office"', extra='[policy.ola.network]\ntarget = "2d"\n'),
+        "policy.ola.network.target",
+        "days are only accepted on 24x7, not on madrid-office",
+    ),
+    "a waiting rule without a limit": (
+        policy_text(extra='[policy.waiting]\naction = "supervisor"\n'),
+        "policy.waiting.limit",
+        "a duration such as 2h",
+    ),
+    "a waiting rule with an unknown action": (
+        policy_text(extra='[policy.waiting]\nlimit = "2h"\naction = "panic"\n'),
+        "policy.waiting.action",
+        "one of reassign, supervisor",
+    ),
+    "a reassignment to no group": (
+        policy_text(extra='[policy.waiting]\nlimit = "2h"\naction = "reassign"\n'),
+        "policy.waiting.group",
+        "the group to reassign to",
+    ),
+    "a supervisor of an unknown level": (
+        policy_text(extra='[policy.waiting]\nlimit = "2h"\naction = "supervisor"\nlevel = "ceo"\n'),
+        "policy.waiting.level",
+        "one of shift_manager, team_manager, director",
     ),
     "a table beside [policy]": (
         policy_text(extra='[calendar]\nname = "office"\n'),
@@ -377,6 +442,56 @@ def test_a_policy_file_sets_its_own_warnings_pauses_and_escalation(
     assert policy.major_level == "team_manager"
     # The policy's own calendar is the default of each target that names none.
     assert policy.targets[1].calendar == "madrid-office"
+
+
+def test_a_policy_file_names_any_metrics_olas_underpinning_contracts_and_a_waiting_rule(
+    write_toml: WriteToml,
+) -> None:
+    text = policy_text(
+        'calendar = "madrid-office"',
+        targets='[policy.targets.P2]\nnext_reply = "1h"\nagent_work = "6h"\n'
+        '[policy.targets.P3]\nresponse = "1h"\nperiodic_update = "4h"\n'
+        'requester_wait = "16h"\n',
+        extra='[policy.ola.first-line]\ntarget = "30m"\n'
+        '[policy.ola.network]\ntarget = "4h"\ncalendar = "24x7"\n'
+        '[policy.underpinning.acme-telecom]\ntarget = "8h"\n'
+        '[policy.waiting]\nlimit = "2h"\naction = "reassign"\ngroup = "tier2"\n',
+    )
+    policy = load_policy(write_toml("deep.toml", text))
+    assert policy.targets[2].metrics == ("next_reply", "agent_work")
+    assert policy.targets[2].response is None
+    assert policy.targets[3].for_metric("periodic_update") == timedelta(hours=4)
+    assert policy.metrics == (
+        "response",
+        "next_reply",
+        "periodic_update",
+        "requester_wait",
+        "agent_work",
+    )
+    assert policy.ola["first-line"] == HopAgreement(timedelta(minutes=30), None)
+    assert policy.ola["network"] == HopAgreement(timedelta(hours=4), "24x7")
+    assert policy.hop_agreement("acme-telecom") == ("uc", HopAgreement(timedelta(hours=8)))
+    assert policy.hop_agreement("servers") == ("ola", None)
+    assert policy.waiting == WaitingRule(timedelta(hours=2), "reassign", "tier2", "team_manager")
+    assert policy.calendars == {"madrid-office", "24x7"}
+    # Stored as primitives and read back the same.
+    assert SlaPolicy.from_stored(policy.to_mapping()) == policy
+
+
+def test_a_policy_stored_before_the_newer_metrics_still_loads() -> None:
+    stored = {
+        "name": "gold",
+        "targets": {"1": {"response": 900, "resolution": 14400, "calendar": "24x7"}},
+        "pause_on": ["awaiting_caller"],
+        "warnings": [0.75],
+        "escalation": {"breach": "director"},
+        "major_level": "director",
+    }
+    policy = SlaPolicy.from_stored(stored)
+    assert policy.targets[1] == Target(timedelta(minutes=15), timedelta(hours=4), "24x7")
+    assert (policy.ola, policy.underpinning, policy.waiting) == ({}, {}, None)
+    # A policy without the newer tables is stored exactly as before.
+    assert policy.to_mapping() == stored
 
 
 def test_days_in_a_target_are_judged_on_the_calendar_the_lookup_finds(

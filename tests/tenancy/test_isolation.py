@@ -30,6 +30,7 @@ from eventdesk.channels.registry import ChannelRegistry
 from eventdesk.contacts.service import ContactService
 from eventdesk.intake.dead_letters import DeadLetterService
 from eventdesk.intake.service import IntakeService
+from eventdesk.knowledge.service import KnowledgeService
 from eventdesk.sla.policy import default_policy
 from eventdesk.sla.service import SlaService
 from eventdesk.tenancy import AccessDeniedError, Actor
@@ -57,10 +58,12 @@ OWN_TENANT_USER = Actor.tenant_user("carla@acme", "acme")
 
 @dataclass(frozen=True)
 class Target:
-    """A foreign incident in the state a command needs, and another one beside it."""
+    """A foreign incident in the state a command needs, another one beside it, and a
+    published known error it may be given."""
 
     incident: str
     sibling: str
+    known_error: str | None = None
 
 
 @dataclass(frozen=True)
@@ -134,6 +137,11 @@ ACCESSES: dict[str, Access] = {
     "escalate": Access(
         "escalate", "new", lambda d, t, a: d.escalate(t.incident, "net-ops", actor=a)
     ),
+    "link_known_error": Access(
+        "link a known error to",
+        "new, with a known error",
+        lambda d, t, a: d.link_known_error(t.incident, t.known_error, actor=a),
+    ),
     "log_work": Access(
         "log work", "in_progress", lambda d, t, a: d.log_work(t.incident, 30, actor=a)
     ),
@@ -191,7 +199,17 @@ def prepare(desk: ServiceDesk, state: str) -> Target:
     if state == "resolved":
         desk.resolve(number, "fixed")
     sibling = desk.open_incident("Toner low", impact=3, urgency=3, tenant=FOREIGN).number
-    return Target(number, sibling)
+    known_error = None
+    if state == "new, with a known error":
+        known_error = desk.knowledge.add(
+            "Printer catches fire",
+            "Smoke comes out of the printer.",
+            tenant=FOREIGN,
+            problem="PRB0000042",
+            workaround="Unplug it.",
+        ).number
+        desk.knowledge.publish(known_error)
+    return Target(number, sibling, known_error)
 
 
 def stored_since(desk: ServiceDesk, position: int) -> list[str]:
@@ -681,6 +699,20 @@ GUARDED: dict[tuple[str, str], Guarded] = {
         "acme",
         about_the_incident=True,
     ),
+    ("sla", "timeline"): Guarded(
+        "sla",
+        lambda s, a: s.desk.sla.timeline(s.incident, actor=a),
+        NOT_OF_ACME,
+        "acme",
+        about_the_incident=True,
+    ),
+    ("sla", "hops"): Guarded(
+        "sla",
+        lambda s, a: s.desk.sla.hops(s.incident, actor=a),
+        NOT_OF_ACME,
+        "acme",
+        about_the_incident=True,
+    ),
     # desk.channels: how the desk reaches its channels is the administrators'.
     ("channels", "configure"): admins_only(
         "configure a channel",
@@ -767,6 +799,63 @@ GUARDED: dict[tuple[str, str], Guarded] = {
         "discard dead letters",
         lambda s, a: s.desk.dead_letters.discard(s.desk.dead_letters.list()[0].id, actor=a),
     ),
+    # desk.knowledge: the agents who serve a tenant write its articles; its users read the
+    # published ones (shared articles, which every tenant reads, are the administrators':
+    # tests/knowledge/test_knowledge_access.py).
+    ("knowledge", "add"): Guarded(
+        "write an article",
+        lambda s, a: s.desk.knowledge.add(f"Jam {s.new}", "Open tray 2.", tenant="acme", actor=a),
+        NOT_OF_ACME | {"carla"},
+        "acme",
+    ),
+    ("knowledge", "edit"): Guarded(
+        "write an article",
+        lambda s, a: s.desk.knowledge.edit(first_article(s, "published"), title=s.new, actor=a),
+        NOT_OF_ACME | {"carla"},
+        "acme",
+    ),
+    ("knowledge", "publish"): Guarded(
+        "publish an article",
+        lambda s, a: s.desk.knowledge.publish(first_article(s, "draft"), actor=a),
+        NOT_OF_ACME | {"carla"},
+        "acme",
+    ),
+    ("knowledge", "retire"): Guarded(
+        "retire an article",
+        lambda s, a: s.desk.knowledge.retire(first_article(s, "published"), actor=a),
+        NOT_OF_ACME | {"carla"},
+        "acme",
+    ),
+    ("knowledge", "mark_fixed"): Guarded(
+        "mark a known error fixed",
+        lambda s, a: s.desk.knowledge.mark_fixed(first_article(s, "open known error"), actor=a),
+        NOT_OF_ACME | {"carla"},
+        "acme",
+    ),
+    ("knowledge", "get"): Guarded(
+        "read an article",
+        lambda s, a: s.desk.knowledge.get(first_article(s, "published"), actor=a),
+        NOT_OF_ACME,
+        "acme",
+    ),
+    ("knowledge", "list"): Guarded(
+        "list articles",
+        lambda s, a: s.desk.knowledge.list(tenant="acme", actor=a),
+        NOT_OF_ACME,
+        "acme",
+    ),
+    ("knowledge", "search"): Guarded(
+        "search the knowledge base",
+        lambda s, a: s.desk.knowledge.search("printer", tenant="acme", actor=a),
+        NOT_OF_ACME,
+        "acme",
+    ),
+    ("knowledge", "best_answer"): Guarded(
+        "search the knowledge base",
+        lambda s, a: s.desk.knowledge.best_answer("printer", "acme", actor=a),
+        NOT_OF_ACME,
+        "acme",
+    ),
 }
 CARLA = "carla@acme.example"
 
@@ -821,6 +910,7 @@ SERVICES: dict[str, type] = {
     "contacts": ContactService,
     "intake": IntakeService,
     "dead_letters": DeadLetterService,
+    "knowledge": KnowledgeService,
     "tokens": TokenService,
 }
 
@@ -854,9 +944,27 @@ def scene(desk: ServiceDesk, clock) -> Scene:
         desk.contacts.create([f"twin-{twin}@acme.example"], tenant="acme")
     for garbage in range(4):  # dead letters to show, retry and discard, one each
         desk.intake.receive("note", f"not json {garbage}".encode())
+    for n in range(3):  # acme's articles: drafts to publish, known errors to retire and fix
+        desk.knowledge.add(f"Printer jam {n}", "Open tray 2.", tenant="acme")
+        known_error = desk.knowledge.add(
+            f"Printer smokes {n}",
+            "Smoke comes out of the printer.",
+            tenant="acme",
+            problem=f"PRB00000{n}",
+            workaround="Unplug it.",
+        )
+        desk.knowledge.publish(known_error.number)
     desk.tokens.create(TOKEN, "agent:ana")  # revoking it again changes nothing
     clock.advance(hours=1)  # its 30-minute response target has passed: a tick would raise
     return Scene(desk, number, f"new-{next(_FRESH)}")
+
+
+def first_article(s: Scene, which: str) -> str:
+    """The number of acme's first article that is a draft, published, or an open known error."""
+    for article in s.desk.knowledge.list(tenant="acme"):
+        if which == article.state or (which == "open known error" and article.fix_state == "open"):
+            return article.number
+    raise AssertionError(f"the scene has no {which} article left")
 
 
 def snapshot(desk: ServiceDesk) -> tuple[Any, ...]:
@@ -874,6 +982,7 @@ def snapshot(desk: ServiceDesk) -> tuple[Any, ...]:
         desk.contacts.list(),
         desk.dead_letters.list(state=None),
         desk.intake.deliveries(),
+        desk.knowledge.list(limit=1000),
         [desk.get_incident(n.number) for n in desk.list_incidents(limit=1000).items],
     )
 

@@ -8,7 +8,7 @@ from datetime import date, time, timedelta
 from pathlib import Path
 from typing import Any
 
-from eventdesk.calendars.model import WEEKDAYS, BusinessCalendar, Interval
+from eventdesk.calendars.model import WEEKDAYS, BusinessCalendar, Interval, hours_problem
 from eventdesk.errors import ConfigFileError, InvalidValueError
 
 BUILT_IN = {"24x7": BusinessCalendar.always_open}
@@ -96,6 +96,10 @@ def calendar_from_mapping(document: dict[str, Any], *, source: str) -> BusinessC
 
 
 def _hours(table: Any, source: str) -> dict[int, tuple[Interval, ...]]:
+    """The ``[calendar.hours]`` table; a bad interval is named by its key (``...hours.mon[1]``).
+
+    An interval that ends before it starts runs past midnight (``"22:00-06:00"``).
+    """
     if not isinstance(table, dict):
         raise ConfigFileError(source, "calendar.hours", "a table of weekdays (mon … sun)")
     hours: dict[int, tuple[Interval, ...]] = {}
@@ -106,19 +110,14 @@ def _hours(table: Any, source: str) -> dict[int, tuple[Interval, ...]]:
             raise ConfigFileError(
                 source, f"calendar.hours.{key}", 'a list of "HH:MM-HH:MM" intervals', value
             )
-        intervals = tuple(
+        hours[WEEKDAYS.index(key)] = tuple(
             _interval(source, f"calendar.hours.{key}[{i}]", text) for i, text in enumerate(value)
         )
-        for i in range(1, len(intervals)):
-            previous_end = intervals[i - 1][1]
-            if previous_end is None or intervals[i][0] < previous_end:
-                raise ConfigFileError(
-                    source,
-                    f"calendar.hours.{key}[{i}]",
-                    "intervals in order that do not overlap the one before",
-                    value[i],
-                )
-        hours[WEEKDAYS.index(key)] = intervals
+    problem = hours_problem(hours)
+    if problem:
+        weekday, index, expected = problem
+        key = WEEKDAYS[weekday]
+        raise ConfigFileError(source, f"calendar.hours.{key}[{index}]", expected, table[key][index])
     if not any(hours.values()):
         raise ConfigFileError(source, "calendar.hours", "at least one open interval")
     return hours
@@ -131,10 +130,7 @@ def _interval(source: str, key: str, text: Any) -> Interval:
     h1, m1, h2, m2 = (int(g) for g in match.groups())
     if h1 > 23 or m1 > 59 or m2 > 59 or h2 > 24 or (h2 == 24 and m2):
         raise ConfigFileError(source, key, "times from 00:00 to 24:00", text)
-    end = None if h2 == 24 else time(h2, m2)
-    if end is not None and end <= time(h1, m1):
-        raise ConfigFileError(source, key, "an interval that ends after it starts", text)
-    return time(h1, m1), end
+    return time(h1, m1), None if h2 == 24 else time(h2, m2)
 
 
 def _date(source: str, index: int, value: Any) -> date:

@@ -5,49 +5,124 @@ holidays. Business time is measured in real elapsed seconds inside the open
 intervals, so a night shift that spans a daylight-saving change really is an
 hour shorter or longer, and an interval that starts in a skipped hour starts
 when the wall clock says it does.
+
+An interval that ends before it starts runs past midnight: ``22:00-06:00`` on a
+Monday is Monday 22:00 to Tuesday 06:00. Such a night belongs to the day it
+starts on, for holidays as for everything else: the night of a holiday is off,
+the night before one is worked to its end.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import attrs
 
+from eventdesk.calendars.explanation import BusinessInterval, Explanation, SkippedDay
 from eventdesk.clock import as_utc
 from eventdesk.errors import InvalidValueError
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 # How far to look for open time before deciding a calendar is never open.
 _SEARCH_DAYS = 366 * 5
 
-Interval = tuple[time, time | None]  # None as the end means midnight at the end of the day
+# (opens, closes) on the wall clock of the day it opens. None as the end is midnight at the
+# end of that day (24:00); an end before the start is on the next day (a night).
+Interval = tuple[time, time | None]
+DAY = timedelta(days=1)
+EMPTY_INTERVAL = "a start and an end that differ (00:00-24:00 is a whole day)"
+OUT_OF_ORDER = "intervals in order that do not overlap the one before"
+
+
+@functools.lru_cache(maxsize=256)
+def _country_holiday_names(country: str, subdivision: str | None, year: int) -> dict[date, str]:
+    """A country's holidays in a year, named in English where the package can."""
+    import holidays
+
+    found = holidays.country_holidays(country, subdiv=subdivision, years=year)
+    if "en_US" in found.supported_languages:
+        found = holidays.country_holidays(country, subdiv=subdivision, years=year, language="en_US")
+    return dict(found)
 
 
 @functools.lru_cache(maxsize=256)
 def _country_holidays(country: str, subdivision: str | None, year: int) -> frozenset[date]:
-    import holidays
+    return frozenset(_country_holiday_names(country, subdivision, year))
 
-    return frozenset(holidays.country_holidays(country, subdiv=subdivision, years=year))
+
+def interval_text(interval: Interval) -> str:
+    """``22:00-06:00`` as a calendar file writes it (``24:00`` for the end of the day)."""
+    start, end = interval
+    return f"{start:%H:%M}-{'24:00' if end is None else format(end, '%H:%M')}"
+
+
+def crosses_midnight(interval: Interval) -> bool:
+    start, end = interval
+    return end is not None and end < start
+
+
+def hours_problem(hours: Mapping[int, Sequence[Interval]]) -> tuple[int, int, str] | None:
+    """The first interval that cannot stand, as (weekday, index, what was expected); else None.
+
+    Within a day, intervals come in order without overlap; a night (an interval
+    past midnight) is therefore the day's last. A night must end by the time the
+    next day's first interval starts: ending exactly then is fine, and the two
+    run on as one stretch of open time.
+
+    >>> hours_problem({0: [(time(22), time(6))], 1: [(time(5), time(14))]})  # doctest: +ELLIPSIS
+    (0, 0, "an interval that ends by 05:00, when tue's first interval starts ...")
+    """
+    for weekday in sorted(hours):
+        intervals = hours[weekday]
+        previous_end = time(0)
+        for index, (start, end) in enumerate(intervals):
+            if start == end:
+                return weekday, index, EMPTY_INTERVAL
+            if start < previous_end:
+                return weekday, index, OUT_OF_ORDER
+            previous_end = end if end is not None and end > start else time.max
+        if intervals and crosses_midnight(intervals[-1]):
+            following = (weekday + 1) % 7
+            first = hours.get(following) or ()
+            night_ends = intervals[-1][1]
+            if first and night_ends is not None and first[0][0] < night_ends:
+                opens = first[0][0]
+                return (
+                    weekday,
+                    len(intervals) - 1,
+                    f"an interval that ends by {opens:%H:%M}, when {WEEKDAYS[following]}'s"
+                    " first interval starts (ending right then, the two run on as one)",
+                )
+    return None
+
+
+def _normalised_hours(hours: Mapping[Any, Sequence[Interval]]) -> dict[int, tuple[Interval, ...]]:
+    """Closed days left out; an end at 00:00 (after a later start) read as 24:00, the same end."""
+    return {
+        int(day): tuple(
+            (start, None if end == time(0) and start != time(0) else end)
+            for start, end in intervals
+        )
+        for day, intervals in dict(hours).items()
+        if intervals
+    }
 
 
 def _check_hours(instance: BusinessCalendar, attribute: object, hours: Mapping) -> None:
-    for weekday, intervals in hours.items():
+    for weekday in hours:
         if weekday not in range(7):
             raise InvalidValueError("weekday", weekday, "0 (Monday) to 6 (Sunday)")
-        previous_end = time(0)
-        for start, end in intervals:
-            end_key = end or time.max
-            if start < previous_end or end_key <= start:
-                raise InvalidValueError(
-                    f"hours on {WEEKDAYS[weekday]}",
-                    f"{start:%H:%M}-{'24:00' if end is None else f'{end:%H:%M}'}",
-                    "intervals that start before they end, in order, without overlap",
-                )
-            previous_end = end_key
+    problem = hours_problem(hours)
+    if problem:
+        weekday, index, expected = problem
+        raise InvalidValueError(
+            f"hours on {WEEKDAYS[weekday]}", interval_text(hours[weekday][index]), expected
+        )
 
 
 @attrs.frozen
@@ -63,8 +138,7 @@ class BusinessCalendar:
     name: str
     timezone: str = attrs.field()
     hours: Mapping[int, tuple[Interval, ...]] = attrs.field(
-        converter=lambda h: {int(k): tuple(v) for k, v in dict(h).items() if v},
-        validator=_check_hours,
+        converter=_normalised_hours, validator=_check_hours
     )
     holiday_dates: frozenset[date] = attrs.field(default=frozenset(), converter=frozenset)
     country: str | None = None
@@ -91,10 +165,7 @@ class BusinessCalendar:
     def to_mapping(self) -> dict[str, Any]:
         """The ``[calendar]`` table this calendar is read from (primitives only)."""
         hours = {
-            WEEKDAYS[day]: [
-                f"{start:%H:%M}-{'24:00' if end is None else format(end, '%H:%M')}"
-                for start, end in intervals
-            ]
+            WEEKDAYS[day]: [interval_text(interval) for interval in intervals]
             for day, intervals in sorted(self.hours.items())
         }
         holidays: dict[str, Any] = {"dates": sorted(d.isoformat() for d in self.holiday_dates)}
@@ -122,7 +193,9 @@ class BusinessCalendar:
         total = timedelta()
         for intervals in self.hours.values():
             for start, end in intervals:
-                end_delta = timedelta(hours=24) if end is None else _as_delta(end)
+                end_delta = DAY if end is None else _as_delta(end)
+                if crosses_midnight((start, end)):
+                    end_delta += DAY
                 total += end_delta - _as_delta(start)
         return total
 
@@ -133,8 +206,20 @@ class BusinessCalendar:
             return day in _country_holidays(self.country, self.subdivision, day.year)
         return False
 
+    def holiday_name(self, day: date) -> str | None:
+        """What the holiday is called (the country's name for it first); None on a working day."""
+        if self.country:
+            name = _country_holiday_names(self.country, self.subdivision, day.year).get(day)
+            if name:
+                return name
+        return "listed in the calendar" if day in self.holiday_dates else None
+
     def intervals_on(self, day: date) -> list[tuple[datetime, datetime]]:
-        """The open intervals of a local calendar day, as UTC instants."""
+        """The open intervals that start on a local calendar day, as UTC instants.
+
+        A night runs on into the next day; a holiday has none of its own, so the
+        night of a holiday is off and the night before a holiday is worked.
+        """
         if self.is_holiday(day):
             return []
         zone = self.zone
@@ -142,7 +227,9 @@ class BusinessCalendar:
         for start, end in self.hours.get(day.weekday(), ()):
             opens = local_instant(day, start, zone)
             if end is None:
-                closes = local_instant(day + timedelta(days=1), time(0), zone)
+                closes = local_instant(day + DAY, time(0), zone)
+            elif end < start:
+                closes = local_instant(day + DAY, end, zone)
             else:
                 closes = local_instant(day, end, zone)
             if closes > opens:
@@ -150,8 +237,11 @@ class BusinessCalendar:
         return result
 
     def _open_intervals(self, since: datetime) -> Iterator[tuple[datetime, datetime]]:
-        """Open intervals (UTC) that end after ``since``, in order, forever."""
-        day = since.astimezone(self.zone).date() - timedelta(days=1)
+        """Open intervals (UTC) that end after ``since``, in order, forever.
+
+        The day before ``since`` is read too: a night that started then may still run.
+        """
+        day = since.astimezone(self.zone).date() - DAY
         barren = 0
         while True:
             intervals = self.intervals_on(day)
@@ -163,7 +253,24 @@ class BusinessCalendar:
             for opens, closes in intervals:
                 if closes > since:
                     yield max(opens, since), closes
-            day += timedelta(days=1)
+            day += DAY
+
+    def _spend(self, start: datetime, duration: timedelta) -> Iterator[tuple[datetime, datetime]]:
+        """The pieces of open time (UTC) that make up ``duration`` from ``start``, in order.
+
+        The deadline is where the last piece ends (``start`` itself if there is none).
+        """
+        if duration < timedelta(0):
+            raise InvalidValueError("duration", str(duration), "zero or more")
+        remaining = duration
+        if not remaining:
+            return
+        for opens, closes in self._open_intervals(start):
+            if closes - opens >= remaining:
+                yield opens, opens + remaining
+                return
+            remaining -= closes - opens
+            yield opens, closes
 
     def is_open(self, moment: datetime) -> bool:
         moment = as_utc(moment)
@@ -174,17 +281,89 @@ class BusinessCalendar:
     def deadline(self, start: datetime, duration: timedelta) -> datetime:
         """The instant at which ``duration`` of business time has passed since ``start``."""
         start = as_utc(start)
-        if duration < timedelta(0):
-            raise InvalidValueError("duration", str(duration), "zero or more")
-        if duration == timedelta(0):
-            return start
-        remaining = duration
-        for opens, closes in self._open_intervals(start):
-            span = closes - opens
-            if span >= remaining:
-                return opens + remaining
-            remaining -= span
-        raise AssertionError("unreachable")  # pragma: no cover
+        due = start
+        for _opens, closes in self._spend(start, duration):
+            due = closes
+        return due
+
+    def explain(self, start: datetime, duration: timedelta) -> Explanation:
+        """The stretches of open time that make up ``duration`` from ``start``, and the deadline.
+
+        So that a person can follow the arithmetic: each stretch in UTC and on the
+        calendar's wall clock, its length and the running total (the last total is
+        ``duration``, the last end the deadline), and the days in between that were
+        skipped, holidays by name. Open time that runs on without a break (a night
+        into the next morning's shift, say) is one stretch.
+
+        >>> night = BusinessCalendar(
+        ...     "night", "Europe/Madrid", {d: ((time(22), time(6)),) for d in range(5)}
+        ... )
+        >>> friday_late = datetime(2026, 3, 6, 22, 0, tzinfo=UTC)  # 23:00 in Madrid
+        >>> explained = night.explain(friday_late, timedelta(hours=8))
+        >>> for stretch in explained.intervals:
+        ...     print(f"{stretch.local_start:%a %H:%M}-{stretch.local_end:%a %H:%M}", stretch.total)
+        Fri 23:00-Sat 06:00 7:00:00
+        Mon 22:00-Mon 23:00 8:00:00
+        >>> for skipped in explained.skipped:
+        ...     print(skipped.day, skipped.kind, skipped.why)
+        2026-03-07 closed no opening hours on Saturday
+        2026-03-08 closed no opening hours on Sunday
+        """
+        start = as_utc(start)
+        zone = self.zone
+        stretches: list[tuple[datetime, datetime]] = []
+        for opens, closes in self._spend(start, duration):
+            if stretches and stretches[-1][1] == opens:
+                stretches[-1] = (stretches[-1][0], closes)
+            else:
+                stretches.append((opens, closes))
+        intervals, total = [], timedelta()
+        for opens, closes in stretches:
+            total += closes - opens
+            intervals.append(
+                BusinessInterval(
+                    start=opens,
+                    end=closes,
+                    local_start=opens.astimezone(zone),
+                    local_end=closes.astimezone(zone),
+                    length=closes - opens,
+                    total=total,
+                )
+            )
+        gap_starts = [start, *(closes for _, closes in stretches)][: len(stretches)]
+        gaps = zip(gap_starts, [opens for opens, _ in stretches], strict=True)
+        return Explanation(
+            calendar=self.name,
+            timezone=self.timezone,
+            start=start,
+            duration=duration,
+            deadline=stretches[-1][1] if stretches else start,
+            intervals=tuple(intervals),
+            skipped=tuple(self._skipped_days(gaps)),
+        )
+
+    def _skipped_days(self, gaps: Iterable[tuple[datetime, datetime]]) -> Iterator[SkippedDay]:
+        """The days that a gap between stretches touches and that have no open time of their own."""
+        zone = self.zone
+        for begin, end in gaps:
+            if end <= begin:
+                continue
+            day = begin.astimezone(zone).date()
+            last = (end - timedelta(microseconds=1)).astimezone(zone).date()
+            while day <= last:
+                if not self.intervals_on(day):
+                    yield self._why_closed(day)
+                day += DAY
+
+    def _why_closed(self, day: date) -> SkippedDay:
+        holiday = self.holiday_name(day)
+        if holiday:
+            return SkippedDay(day=day, kind="holiday", why=holiday)
+        weekday = WEEKDAY_NAMES[day.weekday()]
+        if self.hours.get(day.weekday()):
+            why = f"its hours fall in the hour the clocks skip on {weekday}"
+            return SkippedDay(day=day, kind="closed", why=why)
+        return SkippedDay(day=day, kind="closed", why=f"no opening hours on {weekday}")
 
     def business_time_between(self, a: datetime, b: datetime) -> timedelta:
         """Business time from ``a`` to ``b`` (negative if ``b`` is before ``a``)."""

@@ -14,9 +14,11 @@ from eventdesk.cli.output import (
     one_line,
     show_conversation,
     show_history,
+    show_hops,
     show_incident,
     show_list,
     show_sla,
+    show_timeline,
 )
 from eventdesk.cli.sla import INSTANT
 from eventdesk.domain.incident import AuthorKind, HoldReason, State
@@ -119,15 +121,34 @@ def show(ctx: DeskContext, ref: str, as_json: bool) -> None:
 @incident.command(name="sla")
 @ref_argument
 @click.option("--at", type=INSTANT, help="Show the clocks as they stood then (ISO 8601).")
+@click.option(
+    "--timeline",
+    is_flag=True,
+    help="Every step of each clock (start, pause, resume, stop, warning, breach, change of "
+    "target or policy) with its cause.",
+)
+@click.option(
+    "--hops", is_flag=True, help="The business time each group held it, against its OLA or UC."
+)
 @json_option
 @pass_desk
-def sla_(ctx: DeskContext, ref: str, at: datetime | None, as_json: bool) -> None:
+def sla_(
+    ctx: DeskContext, ref: str, at: datetime | None, timeline: bool, hops: bool, as_json: bool
+) -> None:
     """The incident's SLA clocks, now or at a past instant."""
-    clocks = ctx.desk.sla.status(ref, at=at, actor=ctx.actor)
-    if as_json:
-        emit_json(clocks)
+    if timeline and hops:
+        raise click.UsageError("--timeline and --hops: choose one")
+    if timeline:
+        found: Any = ctx.desk.sla.timeline(ref, at=at, actor=ctx.actor)
+        show: Callable[[Any], None] = show_timeline
+    elif hops:
+        found, show = ctx.desk.sla.hops(ref, at=at, actor=ctx.actor), show_hops
     else:
-        show_sla(clocks)
+        found, show = ctx.desk.sla.status(ref, at=at, actor=ctx.actor), show_sla
+    if as_json:
+        emit_json(found)
+    else:
+        show(found)
 
 
 @incident.command(name="list")
@@ -258,11 +279,13 @@ def cancel(ctx: DeskContext, ref: str, reason: str) -> IncidentView:
     click.argument("text"),
     click.option("--internal", is_flag=True, help="A work note, not shown to the caller."),
     click.option(
+        "--author-kind",
         "--as",
         "author_kind",
-        type=click.Choice([kind.value for kind in AuthorKind]),
-        help="Who wrote it: a human agent (default), the customer, a bot, or the system "
-        "(an automatic message). Only a human agent's public message answers the customer.",
+        type=click.Choice([k.value for k in AuthorKind]),
+        help="Who wrote it: a human agent, the customer, a bot, or the system (an automatic "
+        "message); default: the customer if the actor is the caller, else a human agent. "
+        "Only a human agent's public message answers the customer.",
     ),
 )
 def comment(
@@ -336,6 +359,15 @@ def link(ctx: DeskContext, ref: str, parent: str) -> IncidentView:
 )
 def problem(ctx: DeskContext, ref: str, problem: str) -> IncidentView:
     return ctx.desk.link_problem(ref, problem, actor=ctx.actor)
+
+
+@lifecycle_command(
+    "known-error",
+    "Give the incident a known error's workaround (ARTICLE: KB0000012); its customer sees it.",
+    click.argument("article"),
+)
+def known_error(ctx: DeskContext, ref: str, article: str) -> IncidentView:
+    return ctx.desk.link_known_error(ref, article, actor=ctx.actor)
 
 
 @lifecycle_command(

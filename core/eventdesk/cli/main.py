@@ -11,6 +11,7 @@ from eventdesk import __version__
 from eventdesk.cli.context import ActorParam, DeskContext, pass_desk
 from eventdesk.cli.incident import incident
 from eventdesk.cli.intake import channel, contact, dead_letters, deliveries, intake
+from eventdesk.cli.knowledge import kb
 from eventdesk.cli.output import emit_json, show_history, show_list, show_sla
 from eventdesk.cli.plugins import plugins
 from eventdesk.cli.serve import serve
@@ -133,6 +134,7 @@ for group in (tenant, team, agent, route, access):
 cli.add_command(plugins)
 for group in (channel, intake, contact, dead_letters, deliveries):
     cli.add_command(group)
+cli.add_command(kb)
 cli.add_command(token)
 cli.add_command(serve)
 get_plugin_manager().hook.register_commands(cli=cli)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 import click
 from rich.console import Console
 from rich.table import Table
 
-from eventdesk.sla.status import SlaStatus
+from eventdesk.sla.status import ClockTimeline, HopStatus, SlaStatus
 from eventdesk.views import (
     Comment,
     HistoryEntry,
@@ -116,6 +117,12 @@ def show_incident(view: IncidentView) -> None:
         out.print(view.description)
     for comment in view.comments:
         out.print(f"[dim]{_cell(comment.at)} {_said_by(comment)}:[/dim] {comment.text}")
+    for given in view.known_errors:
+        problem = f" ({given.problem})" if given.problem else ""
+        out.print(
+            f"[dim]{_cell(given.linked_at)} {given.linked_by} (known error "
+            f"{given.article}{problem}):[/dim] {given.title}. Workaround: {given.workaround}"
+        )
 
 
 def _said_by(message: Comment) -> str:
@@ -154,18 +161,81 @@ def show_conversation(number: str, messages: Sequence[Comment]) -> None:
     console().print(table)
 
 
+def _moment(value: datetime | None) -> str:
+    return value.strftime("%Y-%m-%d %H:%M:%S") if value else "—"
+
+
 def show_sla(clocks: Sequence[SlaStatus]) -> None:
+    """The clocks; a cyclic metric shows its current cycle (``next_reply#2``) and, in a
+    column of its own, how many of its cycles were met and breached."""
+    cyclic = any(clock.cycle is not None for clock in clocks)
     table = Table(title="SLA", title_justify="left")
-    for column in ("metric", "state", "deadline (UTC)", "elapsed", "remaining", "calendar"):
+    columns = ["metric", "state", "deadline (UTC)", "elapsed", "remaining", "calendar"]
+    if cyclic:
+        columns.append("cycles met/breached")
+    for column in columns:
         table.add_column(column)
     for clock in clocks:
-        table.add_row(
-            clock.metric,
+        cells = [
+            clock.clock,
             clock.state,
-            clock.deadline.strftime("%Y-%m-%d %H:%M:%S") if clock.deadline else "—",
+            _moment(clock.deadline),
             _span(clock.elapsed_seconds),
             _span(clock.remaining_seconds),
             clock.calendar,
+        ]
+        if cyclic:
+            counts = f"{clock.cycles_met}/{clock.cycles_breached}"
+            cells.append(counts if clock.cycle is not None else "—")
+        table.add_row(*cells)
+    console().print(table)
+
+
+def show_timeline(timelines: Sequence[ClockTimeline]) -> None:
+    """One table per clock: each step, its cause, and where the clock stood."""
+    out = console()
+    for timeline in timelines:
+        table = Table(title=timeline.clock, title_justify="left")
+        for column in ("at (UTC)", "step", "cause", "calendar", "business", "target"):
+            table.add_column(column)
+        for entry in timeline.entries:
+            table.add_row(
+                _moment(entry.at),
+                entry.step,
+                entry.cause,
+                _span(entry.calendar_seconds),
+                _span(entry.business_seconds),
+                "—" if entry.target_seconds is None else _span(entry.target_seconds),
+            )
+        out.print(table)
+
+
+def show_hops(hops: Sequence[HopStatus]) -> None:
+    """The groups that held an incident, one row per hop."""
+    table = Table(title="Hops", title_justify="left")
+    for column in (
+        "hop",
+        "group",
+        "kind",
+        "state",
+        "from (UTC)",
+        "to (UTC)",
+        "business",
+        "target",
+        "calendar",
+    ):
+        table.add_column(column)
+    for hop in hops:
+        table.add_row(
+            str(hop.hop),
+            hop.group,
+            hop.kind,
+            hop.state,
+            _moment(hop.started_at),
+            _moment(hop.ended_at),
+            _span(hop.business_seconds),
+            "—" if hop.target_seconds is None else _span(hop.target_seconds),
+            hop.calendar,
         )
     console().print(table)
 

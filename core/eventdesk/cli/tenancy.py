@@ -15,6 +15,7 @@ from eventdesk.cli.context import DeskContext, pass_desk
 from eventdesk.cli.output import emit_json, show_fields, show_rows
 from eventdesk.cli.sla import INSTANT
 from eventdesk.errors import EventDeskError
+from eventdesk.sla.schedule import APPLIES_FROM
 from eventdesk.tenancy.model import Location, Presence, ServiceModel, TeamKind
 from eventdesk.tenancy.service import AgentView, TeamView, TenantView
 from eventdesk.views import to_jsonable
@@ -104,7 +105,8 @@ def contract_options(*, adding: bool) -> Any:
             "--policy",
             "sla_policy",
             metavar="POLICY",
-            help="SLA policy of the contract (default: the desk's); '' for the desk's.",
+            help="SLA policy of the contract (default: the desk's); '' for the desk's; "
+            "none for no SLA at all.",
         ),
         click.option("--hourly-rate", type=float, help="Price of an hour of shared work."),
         click.option(
@@ -177,11 +179,21 @@ def add_tenant(ctx: DeskContext, name: str, as_json: bool, **contract: Any) -> N
 @tenant.command(name="update")
 @click.argument("name")
 @contract_options(adding=False)
+@click.option(
+    "--sla-from",
+    type=click.Choice(APPLIES_FROM),
+    help="Where a new --policy or --calendar applies to open incidents: from the change "
+    "(default; their clocks keep the time used) or from their opening.",
+)
 @json_option
 @pass_desk
-def update_tenant(ctx: DeskContext, name: str, as_json: bool, **contract: Any) -> None:
+def update_tenant(
+    ctx: DeskContext, name: str, sla_from: str | None, as_json: bool, **contract: Any
+) -> None:
     """Change a tenant's model or contract (only what is given)."""
     changes = _given(**contract)
+    if sla_from is not None:
+        changes["sla_from"] = sla_from
     if "category_groups" in changes:
         groups = dict(ctx.desk.tenancy.tenant(name, actor=ctx.actor).category_groups)
         for category, group in changes["category_groups"]:

@@ -32,19 +32,37 @@ class Definition(Aggregate):
 
     @event("Defined")
     def __init__(
-        self, kind: str, name: str, content: dict[str, Any], actor: str, timestamp: datetime
+        self,
+        kind: str,
+        name: str,
+        content: dict[str, Any],
+        actor: str,
+        timestamp: datetime,
+        applies_from: str = "change",  # absent from events stored before policy lifecycles
     ) -> None:
         self.kind = kind
         self.name = name
         self.content = content
 
-    def revise(self, content: dict[str, Any], *, actor: str, at: datetime) -> bool:
-        """Change the content; returns False (and records nothing) if it is the same."""
+    def revise(
+        self, content: dict[str, Any], *, actor: str, at: datetime, applies_from: str = "change"
+    ) -> bool:
+        """Change the content; returns False (and records nothing) if it is the same.
+
+        ``applies_from`` says where a change of SLA policy takes effect for incidents
+        already open: from the change (``"change"``) or from their opening
+        (``"opening"``, retroactively)."""
         if content == self.content:
             return False
-        self._revised(content=content, actor=actor, timestamp=at)
+        self._revised(content=content, actor=actor, timestamp=at, applies_from=applies_from)
         return True
 
     @event("Revised")
-    def _revised(self, content: dict[str, Any], actor: str, timestamp: datetime) -> None:
+    def _revised(
+        self,
+        content: dict[str, Any],
+        actor: str,
+        timestamp: datetime,
+        applies_from: str = "change",  # absent from events stored before policy lifecycles
+    ) -> None:
         self.content = content

@@ -133,6 +133,18 @@ class Message:
     attachments: tuple[Attachment, ...] = ()
 
 
+@attrs.frozen
+class KnownErrorGiven:
+    """A known error linked to an incident, with the workaround as it was given."""
+
+    article: str
+    problem: str | None
+    title: str
+    workaround: str
+    at: datetime
+    actor: str
+
+
 OPEN_STATES = frozenset({State.NEW, State.IN_PROGRESS, State.ON_HOLD})
 FINAL_STATES = frozenset({State.CLOSED, State.CANCELLED})
 
@@ -272,13 +284,15 @@ class Incident(Aggregate):
         self.parent_number: str | None = None
         self.child_numbers: tuple[str, ...] = ()
         self.problem: str | None = None
+        self.known_errors: tuple[KnownErrorGiven, ...] = ()
         # The conversation, in order; a tuple of frozen values, so a state copy never aliases.
         self.comments: tuple[Message, ...] = ()
         self.opened_by = actor
         self.resolved_at: datetime | None = None
         self.resolved_by: str | None = None
         self.closed_at: datetime | None = None
-        # "response:75%", "resolution:breach", ...: each SLA moment is raised once.
+        # "response:75%", "next_reply#2:breach", "waiting#1:limit", ...: each SLA moment
+        # is raised once.
         self.sla_raised: tuple[str, ...] = ()
         self.escalation_level: str | None = None
         self.work_minutes = 0
@@ -652,6 +666,47 @@ class Incident(Aggregate):
     def _problem_linked(self, problem: str, actor: str, timestamp: datetime) -> None:
         self.problem = problem
 
+    def link_known_error(
+        self,
+        *,
+        article: str,
+        problem: str | None,
+        title: str,
+        workaround: str,
+        actor: str,
+        at: datetime,
+    ) -> bool:
+        """Record the known error whose workaround the incident was given (once per
+        known error); returns False if it was linked already."""
+        self.check_not_final("link a known error to")
+        if any(given.article == article for given in self.known_errors):
+            return False
+        self._known_error_linked(
+            article=article,
+            problem=problem,
+            title=title,
+            workaround=workaround,
+            actor=actor,
+            timestamp=at,
+        )
+        return True
+
+    @event("KnownErrorLinked")
+    def _known_error_linked(
+        self,
+        article: str,
+        problem: str | None,
+        title: str,
+        workaround: str,
+        actor: str,
+        timestamp: datetime,
+    ) -> None:
+        given = KnownErrorGiven(article, problem, title, workaround, timestamp, actor)
+        self.known_errors = (*self.known_errors, given)
+        # An incident matched to a known error belongs to the known error's problem.
+        if self.problem is None:
+            self.problem = problem
+
     # --- service levels ------------------------------------------------------
 
     def check_sla_not_raised(self, metric: str, kind: str) -> bool:
@@ -685,6 +740,42 @@ class Incident(Aggregate):
     @event("SlaBreached")
     def _sla_breached(self, metric: str, due_at: datetime, actor: str, timestamp: datetime) -> None:
         self.sla_raised = (*self.sla_raised, f"{metric}:breach")
+
+    def record_waiting_limit(
+        self,
+        cycle: str,
+        *,
+        due_at: datetime,
+        action: str,
+        reason: str,
+        actor: str,
+        at: datetime,
+    ) -> bool:
+        """Record once that a customer has waited past the policy's limit in this waiting
+        cycle (``waiting#2``), and what the desk does about it; False if recorded before."""
+        if not self.check_sla_not_raised(cycle, "limit"):
+            return False
+        self._waiting_limit_reached(
+            metric=cycle,
+            due_at=due_at,
+            action=action,
+            reason=_text("reason", reason, required=True, max_length=500),
+            actor=actor,
+            timestamp=at,
+        )
+        return True
+
+    @event("WaitingLimitReached")
+    def _waiting_limit_reached(
+        self,
+        metric: str,
+        due_at: datetime,
+        action: str,
+        reason: str,
+        actor: str,
+        timestamp: datetime,
+    ) -> None:
+        self.sla_raised = (*self.sla_raised, f"{metric}:limit")
 
     def escalate_hierarchically(
         self, level: str, reason: str, *, actor: str, at: datetime, supervisor: str | None = None

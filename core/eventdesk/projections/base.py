@@ -8,7 +8,7 @@ time, and a projection that stopped resumes exactly where it stopped.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, ClassVar, Protocol
 
 from eventdesk.storage import SQLDatabase
@@ -22,6 +22,33 @@ class EventSource(Protocol):
 
     recorder: Any
     mapper: Any
+
+
+def follow(
+    source: EventSource,
+    position: int,
+    topics: Sequence[str],
+    apply: Callable[[Any], None],
+    page_size: int = 1000,
+) -> int:
+    """Apply, in the order stored, the events of ``topics`` stored after ``position`` and
+    up to the head as it is now; returns the new position: the head, so that the next
+    call looks only at what came after, whether or not any of it was of these topics.
+
+    For in-memory views that every process keeps for itself (events become visible in
+    number order: see pg_recorder).
+    """
+    head = int(source.recorder.max_notification_id() or 0)
+    while position < head:
+        notifications = source.recorder.select_notifications(
+            start=position + 1, stop=head, limit=page_size, topics=topics
+        )
+        for notification in notifications:
+            apply(source.mapper.to_domain_event(notification))
+            position = notification.id
+        if len(notifications) < page_size:
+            position = head
+    return position
 
 
 class Projection:

@@ -14,12 +14,36 @@ from eventdesk.domain.incident import HoldReason
 from eventdesk.domain.priority import PRIORITIES
 from eventdesk.errors import ConfigFileError, InvalidValueError
 
-METRICS = ("response", "resolution")
+METRICS = (
+    "response",
+    "next_reply",
+    "periodic_update",
+    "requester_wait",
+    "agent_work",
+    "resolution",
+)
+# Metrics that run in cycles: each cycle is a clock of its own ("next_reply#2").
+CYCLIC_METRICS = frozenset({"next_reply", "periodic_update"})
 LEVELS = ("shift_manager", "team_manager", "director")
 DEFAULT_PAUSE_ON = frozenset({HoldReason.AWAITING_CALLER, HoldReason.AWAITING_VENDOR})
 DEFAULT_WARNINGS = (0.75, 0.90)
-POLICY_KEYS = ("name", "calendar", "pause_on", "warnings", "targets", "escalation")
-TARGET_KEYS = ("response", "resolution", "calendar")
+POLICY_KEYS = (
+    "name",
+    "calendar",
+    "pause_on",
+    "warnings",
+    "targets",
+    "escalation",
+    "ola",
+    "underpinning",
+    "waiting",
+)
+TARGET_KEYS = (*METRICS, "calendar")
+HOP_KEYS = ("target", "calendar")
+WAITING_KEYS = ("limit", "action", "group", "level")
+WAITING_ACTIONS = ("reassign", "supervisor")
+# The policy name a contract or the desk names to have no SLA at all.
+NO_POLICY = "none"
 
 # Finds a calendar by name (``desk.sla.calendar``), raising if there is none.
 CalendarLookup = Callable[[str], BusinessCalendar]
@@ -27,19 +51,79 @@ CalendarLookup = Callable[[str], BusinessCalendar]
 
 @attrs.frozen
 class Target:
-    """How long a metric may take at one priority, and on which calendar it runs."""
+    """How long each metric may take at one priority, and on which calendar it runs.
 
-    response: timedelta
-    resolution: timedelta
+    Any subset of the metrics may be named (at least one); a metric left out has
+    no clock at that priority.
+    """
+
+    response: timedelta | None = None
+    resolution: timedelta | None = None
     calendar: str = "24x7"
+    next_reply: timedelta | None = None
+    periodic_update: timedelta | None = None
+    requester_wait: timedelta | None = None
+    agent_work: timedelta | None = None
 
-    def for_metric(self, metric: str) -> timedelta:
-        return self.response if metric == "response" else self.resolution
+    def __attrs_post_init__(self) -> None:
+        if not self.metrics:
+            raise InvalidValueError("target", None, "at least one of " + ", ".join(METRICS))
+
+    def for_metric(self, metric: str) -> timedelta | None:
+        """The target of ``metric`` (None: no clock for it at this priority)."""
+        return getattr(self, metric)
+
+    @property
+    def metrics(self) -> tuple[str, ...]:
+        return tuple(metric for metric in METRICS if getattr(self, metric) is not None)
+
+
+@attrs.frozen
+class HopAgreement:
+    """A group's own target for the time it holds an incident: an operational-level
+    agreement (OLA) for a team of the desk, an underpinning contract (UC) for a vendor
+    or another escalation target. Without a calendar it runs on the incident's."""
+
+    target: timedelta
+    calendar: str | None = None
+
+
+@attrs.frozen
+class WaitingRule:
+    """What happens when a customer's message has waited longer than ``limit`` for a
+    public answer: the incident goes to ``group`` (``reassign``), or the ``level`` of
+    management is brought in (``supervisor``, and also when a reassignment cannot be
+    made: the incident is already with that group, or the group does not serve the
+    incident's tenant)."""
+
+    limit: timedelta
+    action: str
+    group: str | None = None
+    level: str = "team_manager"
+
+    def describe(self) -> str:
+        to = f"reassign to {self.group}" if self.action == "reassign" else f"bring in {self.level}"
+        return f"after {duration_text(self.limit)}: {to}"
+
+
+def duration_text(duration: timedelta) -> str:
+    """A duration as a policy file writes it: ``2h``, ``1h30m``, ``45m``.
+
+    >>> duration_text(timedelta(hours=1, minutes=30)), duration_text(timedelta(0))
+    ('1h30m', '0m')
+    """
+    minutes = int(duration.total_seconds()) // 60
+    hours, minutes = divmod(minutes, 60)
+    return (f"{hours}h" if hours else "") + (f"{minutes}m" if minutes or not hours else "")
 
 
 def threshold_key(fraction: float) -> str:
     """``0.75`` → ``"75%"``: how warnings are named in events and escalation matrices."""
     return f"{round(fraction * 100):d}%"
+
+
+def _seconds(duration: timedelta) -> int:
+    return int(duration.total_seconds())
 
 
 @attrs.frozen
@@ -48,7 +132,9 @@ class SlaPolicy:
 
     ``escalation`` maps a moment (``"75%"``, ``"90%"``, ``"breach"``) to the
     management level brought in then; ``major_level`` is the level a major
-    incident goes straight to.
+    incident goes straight to. ``ola`` and ``underpinning`` give groups and
+    vendors their own target per hop; ``waiting`` says what happens to a
+    conversation left waiting.
     """
 
     name: str
@@ -62,13 +148,30 @@ class SlaPolicy:
         converter=lambda e: dict(e),
     )
     major_level: str = "director"
+    ola: Mapping[str, HopAgreement] = attrs.field(factory=dict, converter=lambda o: dict(o))
+    underpinning: Mapping[str, HopAgreement] = attrs.field(
+        factory=dict, converter=lambda u: dict(u)
+    )
+    waiting: WaitingRule | None = None
 
     @property
     def calendars(self) -> frozenset[str]:
-        return frozenset(target.calendar for target in self.targets.values())
+        """Every calendar the policy names (its targets' and its hops')."""
+        hops = [*self.ola.values(), *self.underpinning.values()]
+        return frozenset(target.calendar for target in self.targets.values()) | {
+            hop.calendar for hop in hops if hop.calendar
+        }
+
+    @property
+    def metrics(self) -> tuple[str, ...]:
+        """The metrics some priority has a target for, in the order of METRICS."""
+        named = {metric for target in self.targets.values() for metric in target.metrics}
+        return tuple(metric for metric in METRICS if metric in named)
 
     def on_calendar(self, calendar: str) -> SlaPolicy:
-        """The same policy with every target running on ``calendar``."""
+        """The same policy with every target running on ``calendar`` (a contract's).
+
+        Hops that name a calendar of their own (a team's hours) keep it."""
         return attrs.evolve(
             self,
             targets={
@@ -80,14 +183,21 @@ class SlaPolicy:
     def target(self, priority: int) -> Target | None:
         return self.targets.get(priority)
 
+    def hop_agreement(self, group: str) -> tuple[str, HopAgreement | None]:
+        """(``"uc"`` or ``"ola"``, the agreement if any) for a group holding an incident:
+        a group named under ``underpinning`` is a vendor's, any other the desk's own."""
+        if group in self.underpinning:
+            return "uc", self.underpinning[group]
+        return "ola", self.ola.get(group)
+
     def to_mapping(self) -> dict[str, Any]:
-        """Primitives only: how a policy travels inside events."""
-        return {
+        """Primitives only: how a policy travels inside events (the newer tables only
+        when used, so that a policy without them is stored as before)."""
+        data: dict[str, Any] = {
             "name": self.name,
             "targets": {
                 str(p): {
-                    "response": int(t.response.total_seconds()),
-                    "resolution": int(t.resolution.total_seconds()),
+                    **{m: _seconds(d) for m in METRICS if (d := t.for_metric(m)) is not None},
                     "calendar": t.calendar,
                 }
                 for p, t in sorted(self.targets.items())
@@ -97,17 +207,39 @@ class SlaPolicy:
             "escalation": dict(self.escalation),
             "major_level": self.major_level,
         }
+        for key, hops in (("ola", self.ola), ("underpinning", self.underpinning)):
+            if hops:
+                data[key] = {
+                    group: {"target": _seconds(hop.target), "calendar": hop.calendar}
+                    for group, hop in sorted(hops.items())
+                }
+        if self.waiting is not None:
+            data["waiting"] = {
+                "limit": _seconds(self.waiting.limit),
+                "action": self.waiting.action,
+                "group": self.waiting.group,
+                "level": self.waiting.level,
+            }
+        return data
 
     @classmethod
     def from_stored(cls, data: Mapping[str, Any]) -> SlaPolicy:
-        """The inverse of ``to_mapping``."""
+        """The inverse of ``to_mapping`` (also of policies stored before the newer
+        metrics, OLAs and waiting rules existed)."""
+
+        def hops(key: str) -> dict[str, HopAgreement]:
+            return {
+                group: HopAgreement(timedelta(seconds=hop["target"]), hop.get("calendar"))
+                for group, hop in (data.get(key) or {}).items()
+            }
+
+        waiting = data.get("waiting")
         return cls(
             name=data["name"],
             targets={
                 int(p): Target(
-                    response=timedelta(seconds=t["response"]),
-                    resolution=timedelta(seconds=t["resolution"]),
                     calendar=t["calendar"],
+                    **{m: timedelta(seconds=t[m]) for m in METRICS if t.get(m) is not None},
                 )
                 for p, t in data["targets"].items()
             },
@@ -115,6 +247,16 @@ class SlaPolicy:
             warnings=tuple(data["warnings"]),
             escalation=data["escalation"],
             major_level=data["major_level"],
+            ola=hops("ola"),
+            underpinning=hops("underpinning"),
+            waiting=WaitingRule(
+                limit=timedelta(seconds=waiting["limit"]),
+                action=waiting["action"],
+                group=waiting.get("group"),
+                level=waiting.get("level") or "team_manager",
+            )
+            if waiting
+            else None,
         )
 
 
@@ -154,6 +296,10 @@ def policy_from_mapping(
     name = section.get("name")
     if not isinstance(name, str) or not name.strip():
         raise ConfigFileError(source, "policy.name", "a non-empty string", name)
+    if name.strip() == NO_POLICY:
+        raise ConfigFileError(
+            source, "policy.name", f"a name other than {NO_POLICY!r} (it means no policy)", name
+        )
     default_calendar = section.get("calendar", "24x7")
     if not isinstance(default_calendar, str):
         raise ConfigFileError(source, "policy.calendar", "a calendar name", default_calendar)
@@ -201,6 +347,11 @@ def policy_from_mapping(
         warnings=warnings,
         escalation=matrix,
         major_level=major_level,
+        ola=_hops(source, "policy.ola", section.get("ola"), default_calendar, calendars),
+        underpinning=_hops(
+            source, "policy.underpinning", section.get("underpinning"), default_calendar, calendars
+        ),
+        waiting=_waiting(source, section.get("waiting"), default_calendar, calendars),
     )
 
 
@@ -211,6 +362,32 @@ def _priority(source: str, key: str) -> int:
     return int(text)
 
 
+def _duration(source: str, key: str, text: Any, counted_on: BusinessCalendar | str) -> timedelta:
+    """A positive duration from a file, judged on the calendar it is counted on."""
+    try:
+        duration = parse_duration(text)
+    except InvalidValueError:
+        raise ConfigFileError(source, key, "a duration such as 15m, 4h or 1h30m", text) from None
+    try:
+        parse_duration(text, counted_on)
+    except InvalidValueError as error:
+        raise ConfigFileError(source, key, error.details["expected"], text) from None
+    if duration <= timedelta(0):
+        raise ConfigFileError(source, key, "a duration above zero", text)
+    return duration
+
+
+def _calendar_name(source: str, key: str, value: Any) -> str:
+    if not isinstance(value, str) or not value:
+        raise ConfigFileError(source, key, "a calendar name", value)
+    return value
+
+
+def _counted_on(calendar: str, calendars: CalendarLookup | None) -> BusinessCalendar | str:
+    # Days are judged on the calendar itself when it can be found, else on its name alone.
+    return calendars(calendar) if calendars is not None else calendar
+
+
 def _target(
     source: str,
     key: str,
@@ -219,31 +396,80 @@ def _target(
     calendars: CalendarLookup | None,
 ) -> Target:
     if not isinstance(value, dict):
-        raise ConfigFileError(source, key, "a table with response and resolution", value)
+        raise ConfigFileError(source, key, "a table with the targets of that priority", value)
     refuse_unknown_keys(source, value, TARGET_KEYS, prefix=f"{key}.")
-    calendar = value.get("calendar", default_calendar)
-    if not isinstance(calendar, str) or not calendar:
-        raise ConfigFileError(source, f"{key}.calendar", "a calendar name", calendar)
-    # Days are judged on the calendar itself when it can be found, else on its name alone.
-    counted_on = calendars(calendar) if calendars is not None else calendar
-    durations = {}
-    for metric in METRICS:
-        text = value.get(metric)
-        try:
-            durations[metric] = parse_duration(text)
-        except InvalidValueError:
-            raise ConfigFileError(
-                source, f"{key}.{metric}", "a duration such as 15m, 4h or 1h30m", text
-            ) from None
-        try:
-            parse_duration(text, counted_on)
-        except InvalidValueError as error:
-            raise ConfigFileError(
-                source, f"{key}.{metric}", error.details["expected"], text
-            ) from None
-        if durations[metric] <= timedelta(0):
-            raise ConfigFileError(source, f"{key}.{metric}", "a duration above zero", text)
-    return Target(durations["response"], durations["resolution"], calendar)
+    calendar = _calendar_name(source, f"{key}.calendar", value.get("calendar", default_calendar))
+    counted_on = _counted_on(calendar, calendars)
+    durations = {
+        metric: _duration(source, f"{key}.{metric}", value[metric], counted_on)
+        for metric in METRICS
+        if metric in value
+    }
+    if not durations:
+        raise ConfigFileError(source, key, "at least one of " + ", ".join(METRICS))
+    return Target(calendar=calendar, **durations)
+
+
+def _hops(
+    source: str,
+    key: str,
+    value: Any,
+    default_calendar: str,
+    calendars: CalendarLookup | None,
+) -> dict[str, HopAgreement]:
+    """``[policy.ola.<group>]`` or ``[policy.underpinning.<target>]`` tables."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise ConfigFileError(source, key, "a table per group, such as [policy.ola.network]")
+    hops = {}
+    for group, hop in value.items():
+        where = f"{key}.{group}"
+        if not isinstance(hop, dict):
+            raise ConfigFileError(source, where, 'a table with target = "4h"', hop)
+        refuse_unknown_keys(source, hop, HOP_KEYS, prefix=f"{where}.")
+        if "target" not in hop:
+            raise ConfigFileError(source, f"{where}.target", "a duration such as 30m or 4h")
+        calendar = hop.get("calendar")
+        if calendar is not None:
+            calendar = _calendar_name(source, f"{where}.calendar", calendar)
+        counted_on = _counted_on(calendar or default_calendar, calendars)
+        hops[group] = HopAgreement(
+            _duration(source, f"{where}.target", hop["target"], counted_on), calendar
+        )
+    return hops
+
+
+def _waiting(
+    source: str, value: Any, default_calendar: str, calendars: CalendarLookup | None
+) -> WaitingRule | None:
+    """``[policy.waiting]``: the limit on a customer's wait and what happens after it."""
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise ConfigFileError(source, "policy.waiting", "a table with limit and action", value)
+    refuse_unknown_keys(source, value, WAITING_KEYS, prefix="policy.waiting.")
+    if "limit" not in value:
+        raise ConfigFileError(source, "policy.waiting.limit", "a duration such as 2h")
+    limit = _duration(
+        source, "policy.waiting.limit", value["limit"], _counted_on(default_calendar, calendars)
+    )
+    action = value.get("action")
+    if action not in WAITING_ACTIONS:
+        raise ConfigFileError(
+            source, "policy.waiting.action", "one of " + ", ".join(WAITING_ACTIONS), action
+        )
+    group = value.get("group")
+    if action == "reassign" and (not isinstance(group, str) or not group.strip()):
+        raise ConfigFileError(source, "policy.waiting.group", "the group to reassign to", group)
+    if action == "supervisor" and group is not None:
+        raise ConfigFileError(
+            source, "policy.waiting.group", "no group: a supervisor is brought in, not a group"
+        )
+    level = value.get("level", "team_manager")
+    if level not in LEVELS:
+        raise ConfigFileError(source, "policy.waiting.level", "one of " + ", ".join(LEVELS), level)
+    return WaitingRule(limit, action, group.strip() if group else None, level)
 
 
 def _pause_on(source: str, value: Any) -> frozenset[HoldReason]:

@@ -18,6 +18,7 @@ from typing import Any
 from eventsourcing.domain import Aggregate, event
 
 from eventdesk.errors import InvalidValueError
+from eventdesk.sla.schedule import APPLIES_FROM
 
 NAMESPACE = uuid.UUID("6c1b0c8e-7d0a-4f7b-9f84-4f3f0d3b7a11")
 NAME_MAX = 100
@@ -248,16 +249,29 @@ class Tenant(Aggregate):
         self.name = name
         self.settings = dict(settings)
 
-    def update(self, *, actor: str, at: datetime, **changes: Any) -> bool:
+    def update(
+        self, *, actor: str, at: datetime, sla_from: str | None = None, **changes: Any
+    ) -> bool:
+        """Change the model or the contract. ``sla_from`` says where a change of SLA
+        policy or calendar takes effect for incidents already open: from the change
+        (``"change"``, the default) or from their opening (``"opening"``)."""
+        if sla_from not in (None, *APPLIES_FROM):
+            raise InvalidValueError("sla from", sla_from, " or ".join(APPLIES_FROM))
         checked = _check_tenant_settings(changes)
         changed = {k: v for k, v in checked.items() if self.settings.get(k) != v}
         if not changed:
             return False
-        self._updated(changes=changed, actor=actor, timestamp=at)
+        self._updated(changes=changed, actor=actor, timestamp=at, sla_from=sla_from)
         return True
 
     @event("Updated")
-    def _updated(self, changes: dict[str, Any], actor: str, timestamp: datetime) -> None:
+    def _updated(
+        self,
+        changes: dict[str, Any],
+        actor: str,
+        timestamp: datetime,
+        sla_from: str | None = None,  # absent from events stored before policy lifecycles
+    ) -> None:
         self.settings = {**self.settings, **changes}
 
     @property

@@ -29,7 +29,9 @@ from eventdesk.errors import (
     InvalidValueError,
     NotFoundError,
 )
+from eventdesk.projections.base import follow
 from eventdesk.projections.incidents import Scope
+from eventdesk.sla.policy import NO_POLICY
 from eventdesk.tenancy.access import TENANT_USER_COMMANDS, AccessDeniedError, Actor, ActorKind
 from eventdesk.tenancy.cost import Advice, CostReport, advise, cost
 from eventdesk.tenancy.model import (
@@ -233,21 +235,8 @@ class TenancyService:
 
     def refresh(self) -> None:
         """Apply every tenancy event stored since the last refresh (by any process)."""
-        recorder = self.desk.recorder
         with self._lock:
-            # Read up to the head as it is now, and then stand there: the next refresh
-            # looks only at what came after, whether or not any of it was tenancy's.
-            # (Events become visible in number order: see pg_recorder.)
-            head = int(recorder.max_notification_id() or 0)
-            while self._position < head:
-                notifications = recorder.select_notifications(
-                    start=self._position + 1, stop=head, limit=1000, topics=self._topics
-                )
-                for notification in notifications:
-                    self._apply(self.desk.mapper.to_domain_event(notification))
-                    self._position = notification.id
-                if len(notifications) < 1000:
-                    self._position = head
+            self._position = follow(self.desk, self._position, self._topics, self._apply)
 
     def _apply(self, event: Any) -> None:
         engine = self.engine
@@ -458,12 +447,24 @@ class TenancyService:
         self._create("tenant", tenant)
         return self.tenant(tenant.name)
 
-    def update_tenant(self, name: str, *, actor: str = "system", **changes: Any) -> TenantView:
-        """Change a tenant's model or contract."""
+    def update_tenant(
+        self,
+        name: str,
+        *,
+        actor: str = "system",
+        sla_from: str | None = None,
+        **changes: Any,
+    ) -> TenantView:
+        """Change a tenant's model or contract.
+
+        A new SLA policy or calendar applies to the tenant's open incidents from the
+        change (``sla_from="change"``, the default: their clocks keep the time used) or
+        from their opening (``"opening"``: recomputed as if it had always applied).
+        ``sla_policy="none"`` ends the SLA: nothing more falls due."""
         self.guard(actor, "update a tenant", tenant=name)
         self._check_contract(changes, name)
         tenant = self._load(Tenant, "tenant", name)
-        if tenant.update(actor=actor, at=self._now(), **changes):
+        if tenant.update(actor=actor, at=self._now(), sla_from=sla_from, **changes):
             self._update(tenant)
         return self.tenant(name)
 
@@ -476,7 +477,7 @@ class TenancyService:
                 )
         if contract.get("calendar"):
             self.desk.sla.calendar(contract["calendar"])
-        if contract.get("sla_policy"):
+        if contract.get("sla_policy") and contract["sla_policy"] != NO_POLICY:
             self.desk.sla.policy(contract["sla_policy"])
 
     def tenant(self, name: str, *, actor: str = "system") -> TenantView:
