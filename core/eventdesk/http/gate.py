@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from typing import Any, TypeVar
 
 from starlette.concurrency import run_in_threadpool
@@ -34,7 +35,7 @@ class DeskGate:
 
     def __init__(self, desk: ServiceDesk) -> None:
         self.desk = desk
-        self.lock: threading.RLock | None = (
+        self.lock: AbstractContextManager[Any] | None = (
             threading.RLock() if desk.store.kind == "sqlite" else None
         )
 
