@@ -7,8 +7,10 @@ reopens, closes and cancels incidents on virtual time, starting on Monday
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import UTC, datetime
+from email.message import EmailMessage
 
 from eventdesk.application import ServiceDesk
 from eventdesk.calendars.model import BusinessCalendar
@@ -28,6 +30,7 @@ class Morning:
         self.clock = clock
         self.say = say
         self.opened: dict[str, IncidentView] = {}
+        self.omnichannel: str | None = None  # the incident of the omnichannel morning
 
     def at(self, hh_mm: str) -> None:
         hours, minutes = (int(part) for part in hh_mm.split(":"))
@@ -324,8 +327,84 @@ class Tenants:
             )
 
 
+class Omnichannel:
+    """The next morning, one customer on two channels, and what the desk cannot read.
+
+    Marta of Globex Retail emails about her till, then writes on the web form; both
+    messages join one incident. The web form posts twice (a browser retry): the
+    second is a duplicate. A broken email is kept as a dead letter. Nuria answers;
+    the reply waits in the outbox for ``eventdesk serve`` (or ``eventdesk
+    deliveries run``) to send it, since the demo has no mail server.
+
+    It needs the email and web channels (shipped plugins); without them it says so.
+    """
+
+    def __init__(self, desk: ServiceDesk, clock: ManualClock, say: Callable[[str], None]) -> None:
+        self.desk = desk
+        self.clock = clock
+        self.say = say
+        self.incident: str | None = None
+
+    def at(self, hour: int, minute: int) -> str:
+        self.clock.set(max(self.clock.now(), MORNING.replace(day=3, hour=hour, minute=minute)))
+        return f"{self.clock.now():%a %H:%M}"
+
+    def play(self) -> None:
+        if not {"email", "web"} <= set(self.desk.channels.names()):
+            self.say("(the email and web channels are not installed: no omnichannel morning)")
+            return
+        desk = self.desk
+        desk.channels.configure("email", {"address": "support@desk.example"})
+        desk.tenancy.update_tenant("globex-retail", domains=["globex.example"])
+        mail = EmailMessage()
+        mail["From"] = "Marta Ruiz <marta@globex.example>"
+        mail["To"] = "support@desk.example"
+        mail["Subject"] = "Till 4 refuses every card"
+        mail["Message-ID"] = "<till4-0900@globex.example>"
+        mail.set_content("Since we opened, till 4 declines every card payment.")
+        when = self.at(9, 0)
+        [emailed] = desk.intake.receive("email", mail.as_bytes())
+        self.incident = emailed.incident
+        tenant = desk.get_incident(emailed.incident).tenant
+        self.say(
+            f"{when} email from marta@globex.example {emailed.status} {emailed.incident} "
+            f"for {tenant}"
+        )
+        form = json.dumps(
+            {
+                "email": "marta@globex.example",
+                "text": "Till 2 does it too now.",
+                "message_id": "f-1",
+            }
+        ).encode()
+        when = self.at(9, 12)
+        for _attempt in range(2):  # the browser posts twice
+            [posted] = desk.intake.receive("web", form, {"Content-Type": "application/json"})
+            self.say(
+                f"{when} web form from marta@globex.example: {posted.status} {posted.incident}"
+            )
+        when = self.at(9, 14)
+        [broken] = desk.intake.receive("email", b"From: nobody\r\nSubject: \xff\xfe\r\n")
+        self.say(f"{when} an email nobody can read: {broken.status} ({broken.reason})")
+        when = self.at(9, 20)
+        desk.reply(
+            emailed.incident,
+            "We are replacing the card reader of tills 2 and 4 this morning.",
+            actor="nuria",
+            send=False,
+        )
+        [pending] = desk.intake.deliveries(state="pending")
+        self.say(
+            f"{when} nuria replied to {emailed.incident} by {pending.channel}: the reply waits "
+            "in the outbox (eventdesk serve sends it)"
+        )
+
+
 def run_demo(desk: ServiceDesk, clock: ManualClock, say: Callable[[str], None]) -> Morning:
     morning = Morning(desk, clock, say)
     morning.play()
     Tenants(desk, clock, say).play()
+    channels = Omnichannel(desk, clock, say)
+    channels.play()
+    morning.omnichannel = channels.incident
     return morning

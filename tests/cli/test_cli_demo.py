@@ -24,6 +24,11 @@ def test_the_demo_plays_a_morning_and_an_evening_of_three_tenants(eventdesk, db_
     assert "INC0000013 escalated by category to network-ops" in output
     assert "Tue 07:05 INC0000012 → lea (acme-desk): the dedicated team is on shift" in output
     assert "globex-retail cost for 2026-03 (hybrid): 3965.00" in output
+    # The next morning, one customer on two channels, and an email nobody can read.
+    assert "Tue 09:00 email from marta@globex.example opened INC0000015 for globex-retail" in output
+    assert "Tue 09:12 web form from marta@globex.example: appended INC0000015" in output
+    assert "Tue 09:12 web form from marta@globex.example: duplicate INC0000015" in output
+    assert "Tue 09:14 an email nobody can read: dead_letter" in output
 
     # What it printed is what it stored.
     with ServiceDesk(db=db_path) as desk:
@@ -34,6 +39,14 @@ def test_the_demo_plays_a_morning_and_an_evening_of_three_tenants(eventdesk, db_
             "acme-desk",
         )
         assert desk.get_incident("INC0000013").reassignment_count == 1
+        conversation = desk.conversation("INC0000015")
+        assert [(m.channel, m.author_kind) for m in conversation] == [
+            ("email", "customer"),
+            ("web", "customer"),
+            ("email", "agent"),
+        ]
+        assert [d.state for d in desk.intake.deliveries()] == ["pending"]
+        assert len(desk.dead_letters.list()) == 1
 
 
 def test_the_demo_refuses_a_database_that_is_not_empty(eventdesk):

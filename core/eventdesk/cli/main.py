@@ -12,7 +12,13 @@ from eventdesk.cli.context import ActorParam, DeskContext, pass_desk
 from eventdesk.cli.incident import incident
 from eventdesk.cli.intake import channel, contact, dead_letters, deliveries, intake
 from eventdesk.cli.knowledge import kb
-from eventdesk.cli.output import emit_json, show_history, show_list, show_sla
+from eventdesk.cli.output import (
+    emit_json,
+    show_conversation,
+    show_history,
+    show_list,
+    show_sla,
+)
 from eventdesk.cli.plugins import plugins
 from eventdesk.cli.serve import serve
 from eventdesk.cli.sla import calendar, sla
@@ -123,7 +129,14 @@ def demo(ctx: DeskContext) -> None:
     vpn = morning.opened["vpn"].number
     show_history(vpn, desk.history(vpn))
     show_sla(desk.sla.status(vpn))
-    click.echo(f"Try: eventdesk --db {desk.store.location} incident show {vpn}")
+    if morning.omnichannel:
+        show_conversation(morning.omnichannel, desk.conversation(morning.omnichannel))
+    db = desk.store.location
+    click.echo(f"Try: eventdesk --db {db} incident show {vpn}")
+    if morning.omnichannel:
+        click.echo(f"     eventdesk --db {db} incident conversation {morning.omnichannel}")
+        click.echo(f"     eventdesk --db {db} dead-letters list")
+        click.echo(f"     eventdesk --db {db} serve   # the API, the web form and the outbox")
 
 
 cli.add_command(incident)
