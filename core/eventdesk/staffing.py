@@ -198,7 +198,7 @@ def _queue_states(agents: int, traffic: float, rate_in: float, serve: float, lea
         weight += math.log(rate_in / (agents * serve + j * leave))
         queue.append(weight)
         shrinking = rate_in < agents * serve + j * leave
-        if shrinking and weight < max(queue[0], *below[-1:]) - _NEGLIGIBLE:
+        if shrinking and weight < max([queue[0], *below[-1:]]) - _NEGLIGIBLE:
             break
         if j > 10 * MAX_AGENTS:
             raise InvalidValueError("patience", 1 / leave, "short enough for the queue to end")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 from eventdesk.staffing import ServiceTarget, agents_needed, erlang_a, erlang_c
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 RATES = st.floats(min_value=1, max_value=3000)
@@ -63,6 +63,7 @@ def test_a_caller_who_can_hang_up_never_waits_longer_than_under_erlang_c(
     seconds=TARGET_SECONDS,
     patience=st.none() | PATIENCE,
 )
+@example(rate=1.0, aht=10.0, share=0.5, seconds=0.0, patience=5.0)  # the search tries 0 agents
 def test_the_agents_needed_meet_the_target_and_one_fewer_would_not(
     rate, aht, share, seconds, patience
 ) -> None:

@@ -99,9 +99,7 @@ def test_erlang_a_becomes_erlang_c_when_nobody_hangs_up() -> None:
     plain = erlang_c(14, 200, 180, target_seconds=20)
     assert patient.probability_of_waiting == pytest.approx(plain.probability_of_waiting, rel=1e-4)
     assert patient.service_level == pytest.approx(plain.service_level, rel=1e-4)
-    assert patient.average_speed_of_answer == pytest.approx(
-        plain.average_speed_of_answer, rel=1e-3
-    )
+    assert patient.average_speed_of_answer == pytest.approx(plain.average_speed_of_answer, rel=1e-3)
     assert patient.probability_of_abandoning < 1e-6
 
 
