@@ -201,7 +201,7 @@ def test_a_forged_or_unsigned_notification_is_an_unauthenticated_dead_letter(
     ]
     assert configured.list_incidents().total == 0
     # Kept whole: once the app secret is put right, the letter can be retried.
-    assert all(configured.dead_letters.get(d.id).size == len(raw) for d in letters)
+    assert all(configured.dead_letters.show(d.id).size == len(raw) for d in letters)
 
 
 # --- what hypothesis makes -----------------------------------------------------------------
