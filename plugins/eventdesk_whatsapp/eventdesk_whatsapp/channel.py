@@ -130,6 +130,11 @@ class WhatsAppChannel(Channel):
 
     def __init__(self, settings: Mapping[str, Any] | None = None) -> None:
         super().__init__(settings)
+        for key in TEXT_SETTINGS:
+            value = self.settings.get(key)
+            if isinstance(value, int) and not isinstance(value, bool):
+                # ``--set phone_number_id=1065...`` reads digits as a number: they are an id.
+                self.settings[key] = str(value)
         _check_settings(self.settings)
         self.settings = {**DEFAULTS, **self.settings}
 

@@ -248,12 +248,17 @@ def test_no_handshake_without_a_verify_token():
         {"timeout": 0},
         {"timeout": True},
         {"impact": 4},
-        {"phone_number_id": 106540352242922},
+        {"phone_number_id": 1.5},
     ],
 )
 def test_settings_the_channel_cannot_use_are_refused(settings):
     with pytest.raises(InvalidValueError):
         WhatsAppChannel(settings)
+
+
+def test_an_id_given_as_a_number_is_its_digits():
+    channel = WhatsAppChannel({"phone_number_id": 106540352242922})
+    assert channel.settings["phone_number_id"] == "106540352242922"
 
 
 # --- the 24-hour customer-service window ---------------------------------------------------
