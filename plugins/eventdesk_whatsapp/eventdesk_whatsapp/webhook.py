@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
@@ -38,6 +37,7 @@ from eventdesk.channels import (
     PayloadError,
     Receipt,
 )
+from eventdesk.channels.json_body import json_kind, read_json_object
 from eventdesk.errors import InvalidValueError
 
 SIGNATURE_HEADER = "x-hub-signature-256"
@@ -76,22 +76,6 @@ def check_signature(app_secret: str | None, payload: bytes, headers: Mapping[str
         raise AuthenticityError(f"the {SIGNATURE_HEADER} header does not match the payload")
 
 
-def _kind(value: Any) -> str:
-    if isinstance(value, str):
-        return "text"
-    if isinstance(value, bool):
-        return "true or false"
-    if isinstance(value, int | float):
-        return "a number"
-    if value is None:
-        return "null"
-    return "a list" if isinstance(value, list) else "an object"
-
-
-def _no_constants(name: str) -> Any:
-    raise ValueError(f"{name} is not a JSON number")
-
-
 class Reader:
     """Reads one notification, saying where whatever is wrong with it is."""
 
@@ -110,7 +94,7 @@ class Reader:
             return None
         if not isinstance(value, kind) or (kind is not bool and isinstance(value, bool)):
             expected = {str: "text", list: "a list", dict: "an object"}[kind]
-            raise PayloadError(f"{where}: expected {expected}, got {_kind(value)}", field=where)
+            raise PayloadError(f"{where}: expected {expected}, got {json_kind(value)}", field=where)
         return value
 
     def text(
@@ -135,7 +119,9 @@ class Reader:
         for index, item in enumerate(items):
             where = f"{path}.{key}[{index}]" if path else f"{key}[{index}]"
             if not isinstance(item, dict):
-                raise PayloadError(f"{where}: expected an object, got {_kind(item)}", field=where)
+                raise PayloadError(
+                    f"{where}: expected an object, got {json_kind(item)}", field=where
+                )
             found.append((where, item))
         return found
 
@@ -151,16 +137,7 @@ class Reader:
     # --- the notification -----------------------------------------------------------------
 
     def read(self, payload: bytes) -> list[InboundMessage | Ignored | Receipt]:
-        try:
-            data = json.loads(payload.decode("utf-8"), parse_constant=_no_constants)
-        except UnicodeDecodeError:
-            raise PayloadError("the body is not UTF-8 text") from None
-        except RecursionError:
-            raise PayloadError("the body is not JSON: it is nested too deeply") from None
-        except ValueError as error:
-            raise PayloadError(f"the body is not JSON: {error}") from None
-        if not isinstance(data, dict):
-            raise PayloadError(f"the body must be a JSON object, not {_kind(data)}")
+        data = read_json_object(payload)
         kind = data.get("object")
         if kind != "whatsapp_business_account":
             raise PayloadError(
@@ -308,7 +285,8 @@ class Reader:
             value = body.get(key)
             if not isinstance(value, int | float) or isinstance(value, bool):
                 raise PayloadError(
-                    f"{where}.{key}: expected a number, got {_kind(value)}", field=f"{where}.{key}"
+                    f"{where}.{key}: expected a number, got {json_kind(value)}",
+                    field=f"{where}.{key}",
                 )
             place.append(str(value))
         named = [
