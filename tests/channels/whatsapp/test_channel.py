@@ -300,3 +300,13 @@ def test_a_channel_with_a_default_template_sends_it_outside_the_window():
     channel = WhatsAppChannel({"template": "case_update"})
     sent = channel.prepare_reply(reply(), last_inbound_at=None, now=NOON)
     assert sent.template == "case_update" and sent.text == "We are on it"
+
+
+@pytest.mark.parametrize("module", ["webhook", "samples", "graph", "channel"])
+def test_the_plugins_docstring_examples_run(module):
+    import doctest
+    import importlib
+
+    found = importlib.import_module(f"eventdesk_whatsapp.{module}")
+    failed, _ = doctest.testmod(found, optionflags=doctest.ELLIPSIS)
+    assert failed == 0

@@ -83,3 +83,22 @@ def test_a_malformed_notification_is_answered_400_with_the_reason(desk, server):
         "entry is missing or empty: the notification has nothing in it"
     )
     assert [letter.kind for letter in desk.dead_letters.list()] == ["unparseable"]
+
+
+def test_an_agent_replies_through_the_api_with_a_template_after_the_window(
+    desk, server, whatsapp, clock
+):
+    from datetime import timedelta
+
+    token = desk.tokens.create("bob", "admin:bob")[0]
+    deliver(server, notification(text_message("wamid.1", ANA, "No VPN")))
+    clock.advance(timedelta(hours=30))
+    path = "/api/incidents/INC0000001/replies"
+    refused = server.request("POST", path, json_body={"text": "Fixed?"}, token=token)
+    assert refused.status == 422, refused.text
+    assert refused.json()["type"] == "ServiceWindowClosedError"
+    sent = server.request(
+        "POST", path, json_body={"text": "Fixed?", "template": "case_update"}, token=token
+    )
+    assert sent.status == 200, sent.text
+    assert whatsapp.sent()[0]["template"]["name"] == "case_update"
