@@ -126,7 +126,7 @@ class Reader:
         return found
 
     def moment(self, data: Mapping[str, Any], path: str) -> datetime:
-        value = self.text(data, "timestamp", path, limit=12)
+        value = self.text(data, "timestamp", path, limit=10)  # seconds: until the year 2286
         if not value.isdigit():
             raise PayloadError(
                 f"{path}.timestamp: {value!r} is not a Unix time in seconds",

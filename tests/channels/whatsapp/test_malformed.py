@@ -93,6 +93,7 @@ HAND_MADE: list[tuple[str, Any, str]] = [
     ("from leading 0", changed(f"{MESSAGE}.from", "0034600"), "from: invalid phone number"),
     ("no timestamp", changed(f"{MESSAGE}.timestamp", "-"), "messages[0].timestamp is missing"),
     ("iso timestamp", changed(f"{MESSAGE}.timestamp", "2026-03-02"), "is not a Unix time"),
+    ("far future", changed(f"{MESSAGE}.timestamp", "9" * 11), "timestamp: 11 characters, at"),
     ("no type", changed(f"{MESSAGE}.type", "-"), "messages[0].type is missing"),
     ("odd type", changed(f"{MESSAGE}.type", "hologram"), "'hologram' is not a message type"),
     ("no text", changed(f"{MESSAGE}.text", "-"), "messages[0].text is missing"),
