@@ -279,7 +279,14 @@ class Channel:
         """The reply as this channel will send it, or a DomainError refusing it, before
         anything is saved (a channel with a window for free-form replies checks it here).
         ``last_inbound_at`` is when the customer last wrote on this channel about the
-        incident (None: never); ``now`` is the desk's clock. Default: the reply as is."""
+        incident (None: never); ``now`` is the desk's clock. Default: the reply as is,
+        unless it asks for a template, which only a channel with templates sends."""
+        if message.template is not None:
+            raise InvalidValueError(
+                "reply template",
+                message.template,
+                f"none: the {self.name} channel has no templates",
+            )
         return message
 
     def new_message_id(self, incident: str) -> str:

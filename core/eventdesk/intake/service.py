@@ -279,7 +279,7 @@ class IntakeService:
             )
         if not isinstance(item, InboundMessage):
             raise InvalidValueError(
-                "parsed message", type(item).__name__, "an InboundMessage or Ignored"
+                "parsed message", type(item).__name__, "an InboundMessage, Ignored or Receipt"
             )
         message = attrs.evolve(item, channel=channel.name)
         if not message.message_id:

@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 from eventdesk import ManualClock, ServiceDesk
 from eventdesk.channels import Identity
+from eventdesk.errors import InvalidValueError
 from eventdesk.intake.receipts import find_delivery
 from eventdesk_whatsapp import ServiceWindowClosedError
 from eventdesk_whatsapp.samples import media_message, notification, status, text_message
@@ -203,3 +204,12 @@ def test_a_wrong_access_token_or_no_server_fails_the_delivery_with_the_reason(
     )
     assert unreachable.state == "pending"
     assert unreachable.last_error.startswith("the Graph API at http://127.0.0.1:9/v21.0/")
+
+
+def test_only_a_channel_with_templates_takes_a_template(desk, whatsapp, post, note_channel):
+    post(notification(text_message("wamid.1", ANA, "Hello")))
+    desk.intake.receive("note", note_channel.payload("n-1", "ana@acme.example", "Hi"))
+    # Fail to send a template on a channel that has none: nothing is added.
+    with pytest.raises(InvalidValueError, match="the note channel has no templates"):
+        desk.reply("INC0000002", "Hello", template="case_update")
+    assert len(desk.conversation("INC0000002")) == 1
