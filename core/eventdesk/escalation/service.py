@@ -283,11 +283,15 @@ class EscalationService:
     def notify_level(
         self, incident: IncidentView, level: str, reason: str, supervisor: str | None
     ) -> list[Escalation]:
-        """Notify whom the rules name for an SLA step; queued for the outbox, never raising
-        (a rule that cannot be followed is logged)."""
+        """Notify whom the rules name for an SLA step (the rule's recipient, or else the
+        team's supervisor at that level: nobody if neither names anyone); queued for the
+        outbox, never raising (a rule that cannot be followed is logged)."""
         done: list[Escalation] = []
         for rule in rules_for(self.rules(), level, incident.tenant):
             recipient = rule.recipient or supervisor
+            if recipient is None:
+                log.info("%s: nobody named for the %s: not notified", incident.number, level)
+                continue
             try:
                 done.append(
                     self.escalate(
