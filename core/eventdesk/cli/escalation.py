@@ -8,7 +8,7 @@ import click
 from eventdesk.cli.context import DeskContext, pass_desk
 from eventdesk.cli.intake import _setting, deliveries, json_option
 from eventdesk.cli.output import emit_json
-from eventdesk.escalation import Escalation
+from eventdesk.escalation import Escalation, EscalationRule
 from eventdesk.sla.policy import LEVELS
 
 
@@ -37,7 +37,8 @@ def list_targets(ctx: DeskContext, as_json: bool) -> None:
     targets = ctx.desk.escalations.targets(actor=ctx.actor)
     if as_json:
         emit_json(targets)
-    elif not targets:
+        return
+    if not targets:
         click.echo("No escalation targets: install one (see docs/escalation-targets.md).")
     for target in targets:
         configured = f" [settings: {', '.join(target.settings)}]" if target.settings else ""
@@ -116,17 +117,17 @@ def list_rules(ctx: DeskContext, as_json: bool) -> None:
     rules = ctx.desk.escalations.rules()
     if as_json:
         emit_json(rules)
-    elif not rules:
+        return
+    if not rules:
         click.echo("No escalation rules: the SLA engine's steps notify nobody outside the desk.")
     for rule in rules:
         click.echo(_rule_line(rule))
 
 
-def _rule_line(rule: object) -> str:
-    who = getattr(rule, "recipient", None) or "the team's supervisor"
-    tenant = getattr(rule, "tenant", None)
-    scope = f" (tenant {tenant})" if tenant else ""
-    return f"{rule.level}{scope}: {who} through {rule.target}"  # type: ignore[attr-defined]
+def _rule_line(rule: EscalationRule) -> str:
+    scope = f" (tenant {rule.tenant})" if rule.tenant else ""
+    who = rule.recipient or "the team's supervisor"
+    return f"{rule.level}{scope}: {who} through {rule.target}"
 
 
 @deliveries.command(name="attempts")
