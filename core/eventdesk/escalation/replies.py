@@ -60,8 +60,12 @@ def answered_escalation(desk: ServiceDesk, message: InboundMessage) -> str | Non
         key = _outbound_key(desk, message.channel, reference)
         if key is not None and key.contact is None and key.incident:
             return key.incident
-    if message.incident and _escalated_to(
-        desk, message.incident, message.channel, message.sender.value
+    # By number: only from the address it was escalated to. A vendor is never a contact, so
+    # a contact's message (a customer quoting the number) is not looked for at all.
+    if (
+        message.incident
+        and desk.contacts.claim_of(message.sender) is None
+        and _escalated_to(desk, message.incident, message.channel, message.sender.value)
     ):
         return message.incident
     if message.metadata.get("answers_escalation"):

@@ -22,7 +22,7 @@ from uuid import UUID
 
 import attrs
 
-from eventdesk.channels.registry import _check_settings, resolve_settings
+from eventdesk.channels.registry import resolve_settings, store_settings
 from eventdesk.definitions import definition_content, store_definition
 from eventdesk.errors import EventDeskError, InvalidValueError
 from eventdesk.escalation.rules import EscalationRule, rules_for
@@ -119,11 +119,7 @@ class EscalationService:
     ) -> dict[str, Any]:
         """Store a target's settings, after checking the target accepts them."""
         self.desk.tenancy.guard(actor, "configure an escalation target")
-        factory = self._factory(name)
-        checked = _check_settings(settings)
-        factory(resolve_settings(checked))  # a target refuses settings it cannot use
-        store_definition(self.desk, TARGET, name, checked, actor=actor)
-        return checked
+        return store_settings(self.desk, TARGET, name, self._factory(name), settings, actor=actor)
 
     def get(self, name: str) -> EscalationTarget:
         """The target, built with its current settings."""
