@@ -147,10 +147,8 @@ class EscalationService:
         built = self.get(target)
         request = EscalationRequest(
             target=target,
-            recipient=recipient.strip()
-            if isinstance(recipient, str) and recipient.strip()
-            else None,
-            reason=reason.strip() if isinstance(reason, str) else "",
+            recipient=_stripped(recipient) or None,
+            reason=_stripped(reason),
             level=level,
             actor=actor,
             send=send,
@@ -309,3 +307,7 @@ class EscalationService:
                     error,
                 )
         return done
+
+
+def _stripped(text: Any) -> str:
+    return text.strip() if isinstance(text, str) else ""
