@@ -38,19 +38,8 @@ def escalation() -> dict[str, Escalation]:
 
 @given(step('the tenant "{tenant}" whose network incidents go to the specialist group "{group}"'))
 def tenant_with_specialists(desk: ServiceDesk, tenant: str, group: str) -> None:
-    desk.sla.import_policy(
-        SlaPolicy(
-            name="acme-contract",
-            targets={p: Target(timedelta(minutes=30), timedelta(hours=8)) for p in range(1, 6)},
-            escalation={"breach": "team_manager"},
-        )
-    )
     desk.tenancy.register_tenant(
-        tenant,
-        model="shared",
-        service_manager="omar",
-        sla_policy="acme-contract",
-        category_groups={"network": group},
+        tenant, model="shared", service_manager="omar", category_groups={"network": group}
     )
     desk.tenancy.form_team(group, kind="specialist", skill_area="network")
 
@@ -60,9 +49,23 @@ def first_line(desk: ServiceDesk, team: str, manager: str) -> None:
     desk.tenancy.form_team(team, kind="shared", supervisors={"team_manager": manager})
 
 
-@given("Acme's contract: respond within 30 minutes, and a breach brings in the team manager")
-def contract() -> None:
-    """Signed with the tenant in the first step (the policy "acme-contract")."""
+@given(
+    parsers.parse(
+        "Acme's contract: respond within {minutes:d} minutes, and a breach brings in the "
+        "team manager"
+    )
+)
+def contract(desk: ServiceDesk, minutes: int) -> None:
+    desk.sla.import_policy(
+        SlaPolicy(
+            name="acme-contract",
+            targets={
+                p: Target(timedelta(minutes=minutes), timedelta(hours=8)) for p in range(1, 6)
+            },
+            escalation={"breach": "team_manager"},
+        )
+    )
+    desk.tenancy.update_tenant("acme", sla_policy="acme-contract")
 
 
 @given(
