@@ -177,6 +177,13 @@ def test_the_specialists_target_routes_to_the_group(clock: ManualClock) -> None:
         assert desk.escalations.escalate(number, "specialists").recipient == "network"
         assert desk.get_incident(number).reassignment_count == 2  # network → servers → network
 
+        # The target's own default group, when the escalation names none.
+        desk.escalations.configure("specialists", {"group": "servers"})
+        assert desk.escalations.escalate(number, "specialists").recipient == "servers"
+        # Fail to configure a setting it does not have.
+        with pytest.raises(InvalidValueError, match="specialists setting"):
+            desk.escalations.configure("specialists", {"queue": "servers"})
+
         # Fail to hand it to a team that is not a specialist group.
         with pytest.raises(InvalidValueError, match="specialist group"):
             desk.escalations.escalate(number, "specialists", recipient="service-desk")

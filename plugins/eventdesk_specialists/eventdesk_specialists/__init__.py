@@ -8,8 +8,10 @@ into the routing queue for that group's agents.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
+from eventdesk.errors import InvalidValueError
 from eventdesk.escalation import Escalation, EscalationRequest, EscalationTarget
 from eventdesk.hookspecs import hookimpl
 from eventdesk.views import IncidentView
@@ -24,6 +26,15 @@ class SpecialistGroupTarget(EscalationTarget):
     description: ClassVar[str] = (
         "a specialist group of the desk (without a recipient: the tenant's category map)"
     )
+
+    def __init__(self, settings: Mapping[str, Any] | None = None) -> None:
+        super().__init__(settings)
+        unknown = sorted(set(self.settings) - {"group"})
+        if unknown:
+            raise InvalidValueError("specialists setting", unknown[0], "group")
+        group = self.settings.get("group")
+        if group is not None and (not isinstance(group, str) or not group.strip()):
+            raise InvalidValueError("specialists group", group, "the name of a specialist group")
 
     def escalate(self, desk: Any, incident: IncidentView, request: EscalationRequest) -> Escalation:
         group = request.recipient or self.settings.get("group") or None
