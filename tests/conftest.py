@@ -289,6 +289,57 @@ def http_sink() -> Iterator[HttpSink]:
     sink.close()
 
 
+# --- a partner's webhook endpoint, served by uvicorn, that checks signatures ----------------
+
+WEBHOOK_SECRET = "the-secret-we-share-with-the-partner"
+
+
+class WebhookReceiver:
+    """A partner's endpoint for escalation webhooks (an ASGI app; ``webhook_receiver`` serves
+    it with uvicorn on loopback). It checks each post's ``X-EventDesk-Signature`` against
+    the HMAC-SHA256 of the body with the shared secret — its own code, not the plugin's —
+    answers 401 to a bad signature and otherwise the statuses it is told to, in order
+    (then 200), and takes each ``X-EventDesk-Delivery`` at most once."""
+
+    def __init__(self, secret: str = WEBHOOK_SECRET) -> None:
+        self.secret = secret
+        self.statuses: list[int] = []
+        self.posts: list[dict[str, Any]] = []  # every post, answered or not
+        self.taken: dict[str, dict[str, Any]] = {}  # what it accepted, by delivery id
+        self.url = ""
+
+    def app(self) -> Any:
+        import hashlib
+        import hmac
+
+        from starlette.applications import Starlette
+        from starlette.requests import Request
+        from starlette.responses import JSONResponse
+        from starlette.routing import Route
+
+        async def receive(request: Request) -> JSONResponse:
+            body = await request.body()
+            digest = hmac.new(self.secret.encode(), body, hashlib.sha256).hexdigest()
+            signed = request.headers.get("x-eventdesk-signature", "")
+            verified = hmac.compare_digest(signed, f"sha256={digest}")
+            status = 401 if not verified else (self.statuses.pop(0) if self.statuses else 200)
+            delivery = request.headers.get("x-eventdesk-delivery", "")
+            self.posts.append({"status": status, "verified": verified, "delivery": delivery})
+            if status != 200:
+                return JSONResponse({"error": "try again later"}, status_code=status)
+            self.taken.setdefault(delivery, json.loads(body))
+            return JSONResponse({"ticket": f"V-{len(self.taken)}"})
+
+        return Starlette(routes=[Route("/hooks/escalations", receive, methods=["POST"])])
+
+
+@pytest.fixture
+def webhook_receiver(live_server: Callable[[Any], LiveServer]) -> WebhookReceiver:
+    receiver = WebhookReceiver()
+    receiver.url = live_server(receiver.app()).url + "/hooks/escalations"
+    return receiver
+
+
 # --- a mail server on loopback that keeps what it is sent ------------------------------------
 
 

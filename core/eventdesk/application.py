@@ -23,6 +23,7 @@ from eventdesk.domain.incident import NOTES_MAX, Incident, Message
 from eventdesk.domain.numbering import find_last_number, incident_id, parse_number
 from eventdesk.domain.priority import PriorityMatrix, check_level
 from eventdesk.errors import ConcurrencyConflictError, IncidentNotFoundError, InvalidValueError
+from eventdesk.escalation.service import EscalationService
 from eventdesk.intake.dead_letters import DeadLetterService
 from eventdesk.intake.service import IntakeService
 from eventdesk.knowledge.service import KnowledgeService
@@ -95,6 +96,7 @@ class ServiceDesk(Application):
             self.sla = SlaService(self)
             self.tenancy = TenancyService(self)
             self.channels = ChannelRegistry(self)
+            self.escalations = EscalationService(self)
             self.contacts = ContactService(self)
             self.intake = IntakeService(self)
             self.dead_letters = DeadLetterService(self)

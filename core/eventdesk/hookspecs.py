@@ -34,7 +34,8 @@ def register_channels(register: Callable[[str, Any], None]) -> None:
 
 @hookspec
 def register_escalation_targets(register: Callable[[str, Any], None]) -> None:
-    """The desk is collecting where escalations can go: call ``register(name, target)``."""
+    """The desk is collecting where escalations can go: call ``register(name, target_factory)``
+    for each (an ``eventdesk.escalation.EscalationTarget`` subclass, built with its settings)."""
 
 
 @hookspec

@@ -9,6 +9,7 @@ import click
 
 from eventdesk import __version__
 from eventdesk.cli.context import ActorParam, DeskContext, pass_desk
+from eventdesk.cli.escalation import escalation
 from eventdesk.cli.incident import incident
 from eventdesk.cli.intake import channel, contact, dead_letters, deliveries, intake
 from eventdesk.cli.knowledge import kb
@@ -149,6 +150,7 @@ cli.add_command(plugins)
 for group in (channel, intake, contact, dead_letters, deliveries):
     cli.add_command(group)
 cli.add_command(kb)
+cli.add_command(escalation)
 cli.add_command(token)
 cli.add_command(serve)
 cli.add_command(staffing)

@@ -9,7 +9,8 @@
   incident it belongs to now.
 - :class:`DeadLetter`: a payload that could not be read or authenticated, kept
   whole with the reason, until it is retried successfully or discarded.
-- :class:`Delivery`: a reply on its way out, with every attempt to send it.
+- :class:`Delivery`: a reply (or an escalation, ``kind="escalation"``) on its way out,
+  with every attempt to send it and what the other side answered.
 """
 
 from __future__ import annotations
@@ -181,15 +182,20 @@ class Delivery(Aggregate):
         message: dict[str, Any],  # the OutboundMessage's fields, primitives only
         actor: str,
         timestamp: datetime,
+        kind: str = "reply",  # "reply", or "escalation" (sent by an escalation target)
+        target: str | None = None,  # the escalation target that sends it
     ) -> None:
         self.channel = channel
         self.incident = incident
         self.message = dict(message)
+        self.kind = kind
+        self.target = target
         self.state = "pending"  # pending | delivered | failed
         self.attempts = 0
         self.next_attempt_at: datetime | None = timestamp
         self.last_error: str | None = None
         self.provider_id: str | None = None
+        self.last_response: str | None = None
 
     def record_attempt(
         self,
@@ -200,10 +206,17 @@ class Delivery(Aggregate):
         error: str | None = None,
         retryable: bool = True,
         actor: str,
+        response: str | None = None,  # what the other side answered (an HTTP status, say)
     ) -> None:
         attempt = self.attempts + 1
         if ok:
-            self._delivered(attempt=attempt, provider_id=provider_id, actor=actor, timestamp=at)
+            self._delivered(
+                attempt=attempt,
+                provider_id=provider_id,
+                actor=actor,
+                timestamp=at,
+                response=response,
+            )
             return
         gives_up = not retryable or attempt > len(RETRY_DELAYS)
         self._attempt_failed(
@@ -213,16 +226,23 @@ class Delivery(Aggregate):
             next_attempt_at=None if gives_up else at + RETRY_DELAYS[attempt - 1],
             actor=actor,
             timestamp=at,
+            response=response,
         )
 
     @event("Delivered")
     def _delivered(
-        self, attempt: int, provider_id: str | None, actor: str, timestamp: datetime
+        self,
+        attempt: int,
+        provider_id: str | None,
+        actor: str,
+        timestamp: datetime,
+        response: str | None = None,
     ) -> None:
         self.attempts = attempt
         self.state = "delivered"
         self.provider_id = provider_id
         self.next_attempt_at = None
+        self.last_response = response
 
     @event("AttemptFailed")
     def _attempt_failed(
@@ -233,9 +253,11 @@ class Delivery(Aggregate):
         next_attempt_at: datetime | None,
         actor: str,
         timestamp: datetime,
+        response: str | None = None,
     ) -> None:
         self.attempts = attempt
         self.last_error = error
+        self.last_response = response
         self.next_attempt_at = next_attempt_at
         self.state = "pending" if next_attempt_at is not None else "failed"
 

@@ -61,6 +61,7 @@ from eventdesk.errors import (
     InvalidValueError,
     StorageConfigError,
 )
+from eventdesk.escalation.replies import answered_escalation, take_escalation_reply
 from eventdesk.intake.model import (
     DeadLetter,
     Delivery,
@@ -402,6 +403,18 @@ class IntakeService:
         return None
 
     def _take_message(self, channel: Channel, message: InboundMessage, actor: str) -> IntakeResult:
+        escalated = answered_escalation(self.desk, message)
+        if escalated is not None:  # an outside party answers an escalation: not a customer
+            try:
+                take_escalation_reply(self.desk, message, escalated, actor)
+            except IntegrityError:
+                raise _Conflict from None
+            return IntakeResult(
+                status="appended",
+                channel=channel.name,
+                message_id=message.message_id,
+                incident=escalated,
+            )
         contacts = self.desk.contacts
         at = self.desk.clock.now()
         contact = contacts.lookup(message.sender)
@@ -614,8 +627,7 @@ class IntakeService:
             return delivery.state
         now = self.desk.clock.now()
         try:
-            channel = self.desk.channels.get(delivery.channel)
-            provider_id = channel.send(_outbound_from(delivery.message))
+            provider_id, response = self._send(delivery)
         except DeliveryError as error:
             delivery.record_attempt(
                 ok=False,
@@ -623,6 +635,7 @@ class IntakeService:
                 error=error.reason,
                 retryable=error.retryable,
                 actor=DELIVERY_ACTOR,
+                response=error.details.get("response"),
             )
         except (PersistenceError, StorageConfigError):
             raise
@@ -632,12 +645,22 @@ class IntakeService:
                 ok=False, at=now, error=f"{type(error).__name__}: {error}", actor=DELIVERY_ACTOR
             )
         else:
-            delivery.record_attempt(ok=True, at=now, provider_id=provider_id, actor=DELIVERY_ACTOR)
+            delivery.record_attempt(
+                ok=True, at=now, provider_id=provider_id, actor=DELIVERY_ACTOR, response=response
+            )
         try:
             self.desk.save(delivery, *provider_records(delivery, actor=DELIVERY_ACTOR, at=now))
         except IntegrityError:  # another worker sent it meanwhile
             return self.desk.repository.get(delivery.id).state
         return delivery.state
+
+    def _send(self, delivery: Delivery) -> tuple[str | None, str | None]:
+        """Hand a delivery to its escalation target, or else to its channel: the
+        provider's id for it, and a summary of the answer if the sender gives one."""
+        if delivery.target is not None:
+            return self.desk.escalations.send(delivery)
+        channel = self.desk.channels.get(delivery.channel)
+        return channel.send(_outbound_from(delivery.message)), None
 
     def deliver_due(
         self, *, now: datetime | None = None, limit: int = 100, actor: str = "system"
