@@ -1,0 +1,1 @@
+from eventdesk.hookspecs import hookimpl  # noqa: F401
