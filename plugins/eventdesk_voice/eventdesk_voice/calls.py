@@ -520,7 +520,7 @@ class VoiceDesk:
         self.desk.save(call, item)
         wait = self._estimated_wait(call.call)
         count = self.share(call.tenant, at.date())
-        verdict = decide(rule, wait[1], count)
+        verdict = decide(rule, wait[1], count, target_free=self._has_free_agent(rule))
         if verdict.divert:
             assert rule is not None
             if rule.to_number:
@@ -571,6 +571,17 @@ class VoiceDesk:
                 estimated_wait_minutes=wait[1],
             )
         return self._waiting(call, None, callback_key, verdict.reason)
+
+    def _has_free_agent(self, rule: DiversionRule | None) -> bool:
+        """Whether the team a rule diverts to has an available agent with a voice place."""
+        if rule is None or rule.to_number:
+            return True
+        contingency = self.desk.contingency
+        return any(
+            agent.presence == "available"
+            and contingency.capacity_of(agent.name).get(VOICE, 0) > agent.load.get(VOICE, 0)
+            for agent in self.desk.tenancy.agents(team=rule.to)
+        )
 
     def _estimated_wait(self, call: str) -> tuple[int, int]:
         for entry in self.desk.tenancy.queue():

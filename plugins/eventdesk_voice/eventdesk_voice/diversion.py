@@ -61,9 +61,16 @@ class Verdict:
     reason: str
 
 
-def decide(rule: DiversionRule | None, estimated_wait_minutes: int, count: ShareCount) -> Verdict:
+def decide(
+    rule: DiversionRule | None,
+    estimated_wait_minutes: int,
+    count: ShareCount,
+    *,
+    target_free: bool = True,
+) -> Verdict:
     """Whether a call diverts under ``rule``, given its queue's estimated wait and the
-    team's count of calls so far.
+    team's count of calls so far. ``target_free`` says whether the team it would
+    divert to has anybody free (a number outside is always taken as free).
 
     >>> rule = DiversionRule("pool", wait_threshold_minutes=5, minimum_team_share=0.6)
     >>> decide(rule, 12, ShareCount(decided=4, kept=4)).reason
@@ -87,6 +94,8 @@ def decide(rule: DiversionRule | None, estimated_wait_minutes: int, count: Share
             f"estimated wait {estimated_wait_minutes} min is within "
             f"{rule.wait_threshold_minutes:g} min: queued for the team",
         )
+    if not target_free and not rule.to_number:
+        return Verdict(False, f"{why}, but nobody in {rule.to} is free: queued for the team")
     if not count.may_divert(rule.minimum_team_share):
         return Verdict(
             False,
