@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 
 from eventdesk_voice.calls import CallView, ScreenPop, voice
+from eventdesk_voice.channel import signature
 from eventdesk_voice.ivr import Ivr, IvrError
 
 __all__ = ["voice_commands"]
@@ -51,7 +52,9 @@ def voice_commands() -> click.Group:
             [
                 (
                     "caller",
-                    f"{pop.contact_name} ({call.caller})" if pop.contact_name else call.caller,
+                    f"{pop.contact_name} ({call.caller})"
+                    if pop.contact_name not in (None, call.caller)
+                    else call.caller,
                 ),
                 ("identities", pop.identities),
                 ("state", call.state),
@@ -171,6 +174,13 @@ def voice_commands() -> click.Group:
     def called_back(ctx: DeskContext, call: str, agent: str, note: str | None) -> None:
         """Record that CALL's caller was called back."""
         click.echo(_one_line(voice(ctx.desk).callback_done(call, agent=agent, note=note)))
+
+    @group.command()
+    @click.argument("source", metavar="FILE")
+    @click.option("--secret", envvar="EVENTDESK_VOICE_SECRET", required=True, help="The secret.")
+    def sign(source: str, secret: str) -> None:
+        """Print the X-Voice-Signature header of a call event, to post it by hand."""
+        click.echo(f"X-Voice-Signature: {signature(secret, _read(source))}")
 
     @group.group()
     def ivr() -> None:
