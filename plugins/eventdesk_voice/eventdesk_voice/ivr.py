@@ -128,7 +128,7 @@ class _Reader:
 
     def table(self, value: Any, key: str) -> Mapping[str, Any]:
         if not isinstance(value, Mapping):
-            raise self.fail(key, f"expected a table, got {_kind(value)}")
+            raise self.fail(key, f"expected a table, got {value!r}")
         return value
 
     def only(self, data: Mapping[str, Any], key: str, allowed: tuple[str, ...]) -> None:
@@ -257,15 +257,3 @@ class _Reader:
         if isinstance(share, bool) or not isinstance(share, int | float) or not 0 <= share <= 1:
             raise self.fail(f"{key}.minimum_team_share", "expected a share from 0 to 1 (0.6)")
         return DiversionRule(to, threshold, float(share))
-
-
-def _kind(value: Any) -> str:
-    if isinstance(value, str):
-        return "text"
-    if isinstance(value, bool):
-        return "true or false"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, list):
-        return "a list"
-    return type(value).__name__
