@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from eventdesk.hookspecs import hookimpl
+from eventdesk.intake.model import MessageKey
 
 from eventdesk_voice.calls import (
     CallbackView,
@@ -24,7 +25,7 @@ from eventdesk_voice.calls import (
     VoiceDesk,
     voice,
 )
-from eventdesk_voice.channel import VoiceChannel, read_event, signature
+from eventdesk_voice.channel import VoiceChannel, read_event, signature, take_read_event
 from eventdesk_voice.diversion import DiversionRule, ShareCount, decide
 from eventdesk_voice.ivr import Ivr, IvrError
 
@@ -59,3 +60,17 @@ def register_commands(cli: Any) -> None:
     from eventdesk_voice.cli import voice_commands
 
     cli.add_command(voice_commands())
+
+
+@hookimpl
+def track_event(desk: Any, event: Any) -> None:
+    """A call event intake has just taken (by any route: the HTTP server, the command
+    line, a dead letter retried) changes its call."""
+    if (
+        isinstance(event, MessageKey.Taken)
+        and event.channel == "voice"
+        and event.direction == "inbound"
+    ):
+        call_event = take_read_event(event.message_id)
+        if call_event is not None:
+            voice(desk).apply(call_event, event.incident, event.contact)

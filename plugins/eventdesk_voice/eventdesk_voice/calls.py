@@ -239,35 +239,25 @@ class VoiceDesk:
     # --- call events -------------------------------------------------------------
 
     def receive(self, payload: bytes, headers: Mapping[str, str] | None = None) -> CallResult:
-        """Take one call event from the telephony system. Never raises for a bad payload:
-        it is kept as a dead letter, with the reason."""
-        headers = dict(headers or {})
-        [taken] = self.desk.intake.receive(VOICE, payload, headers)
+        """Take one call event from the telephony system (as ``POST
+        /channels/voice/inbound`` does). Never raises for a bad payload: it is kept as a
+        dead letter, with the reason."""
+        [taken] = self.desk.intake.receive(VOICE, payload, dict(headers or {}))
         if not taken.taken:
             return CallResult(taken.status, reason=taken.reason, dead_letter=taken.dead_letter)
         event = read_event(payload)
         if taken.status == "duplicate":
             return CallResult("duplicate", event.call, event.event, taken.incident)
-        try:
-            pop = self._apply_event(event, taken.incident, taken.contact)
-        except EventDeskError as error:
-            channel = self.desk.channels.get(VOICE)
-            kept = self.desk.intake._dead(
-                channel, "rejected", error.message, payload, headers, ACTOR
-            )
-            return CallResult(
-                kept.status,
-                event.call,
-                event.event,
-                reason=kept.reason,
-                dead_letter=kept.dead_letter,
-            )
         call = self._load(event.call)
+        pop = self.screen_pop(event.call) if event.event == "answered" else None
         return CallResult("taken", event.call, event.event, call.incident, screen_pop=pop)
 
-    def _apply_event(
-        self, event: CallEvent, incident: str | None, contact: str | None
-    ) -> ScreenPop | None:
+    def apply(self, event: CallEvent, incident: str | None, contact: str | None) -> None:
+        """Change a call as an event intake has just taken says (the incident and contact
+        are intake's, for an offered call)."""
+        self._apply_event(event, incident, contact)
+
+    def _apply_event(self, event: CallEvent, incident: str | None, contact: str | None) -> None:
         at = self.desk.clock.now()
         if event.event == "offered":
             call = Call(
@@ -288,7 +278,7 @@ class VoiceDesk:
                 changed.append(opened)
             self.desk.save(*changed)
             self.desk.tenancy.refresh()
-            return None
+            return
         call = self._load(event.call)
         if not call.is_open:
             raise CallStateError(f"call {event.call} is {call.state}: no {event.event} now")
@@ -322,10 +312,8 @@ class VoiceDesk:
         changed.extend(self._noted(call, note, event.message_id, at))
         self.desk.save(*changed)
         self.desk.tenancy.refresh()
-        if event.event != "answered":
-            return None
-        self._assign_incident(call, item)
-        return self.screen_pop(call.call)
+        if event.event == "answered":
+            self._assign_incident(call, item)
 
     def _assign_incident(self, call: Call, item: WorkItem | None) -> None:
         """An unassigned incident goes to the agent who took the call about it."""

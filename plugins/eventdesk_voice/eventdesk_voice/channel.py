@@ -22,6 +22,7 @@ import hashlib
 import hmac
 import json
 import re
+import threading
 from collections.abc import Mapping
 from typing import Any
 
@@ -47,6 +48,19 @@ SIGNATURE_HEADER = "x-voice-signature"
 SECRET_MIN = 16
 _CALL = re.compile(r"^[\w.:\-]{1,100}$")
 _AGENT = re.compile(r"^[A-Za-z0-9][\w.@\-]{0,63}$")
+
+
+# The call events the channel has read and intake has not yet recorded, by message id, per
+# thread: intake records only that a message was taken (and, for an offered call, the
+# caller's incident); the voice desk takes the call event itself from here when that
+# record is saved, in the same thread (see eventdesk_voice.track_event).
+_read = threading.local()
+
+
+def take_read_event(message_id: str) -> CallEvent | None:
+    """The call event this thread's channel read for a message id, once."""
+    pending: dict[str, CallEvent] = getattr(_read, "events", {})
+    return pending.pop(message_id, None)
 
 
 def signature(secret: str, payload: bytes) -> str:
@@ -178,6 +192,7 @@ class VoiceChannel(Channel):
 
     def parse(self, payload: bytes, headers: Mapping[str, str]) -> list[InboundMessage | Ignored]:
         event = read_event(payload)
+        _read.events = {event.message_id: event}
         if event.event != "offered":
             return [
                 Ignored(
