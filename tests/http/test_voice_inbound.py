@@ -22,6 +22,15 @@ def post(server: Any, secret: str = SECRET, **event: str) -> Any:
     )
 
 
+def what_next(server: Any, call: str, digits: str = "", secret: str = SECRET) -> Any:
+    signed = f"call={call}" + (f"&digits={digits}" if digits else "")
+    return server.request(
+        "GET",
+        f"/channels/voice/inbound?{signed}",
+        headers={"X-Voice-Signature": signature(secret, signed.encode())},
+    )
+
+
 def test_a_call_through_the_http_server(desk: ServiceDesk, server: Any) -> None:
     t = desk.tenancy
     t.register_tenant("acme", model="dedicated", service_manager="sofia")
@@ -36,7 +45,15 @@ def test_a_call_through_the_http_server(desk: ServiceDesk, server: Any) -> None:
     assert (result["status"], result["incident"]) == ("opened", "INC0000001")
     line = voice(desk)
     assert line.call("c-1").incident == "INC0000001"
-    assert line.next_step("c-1").action == "queue"  # no IVR: straight to the tenant's team
+    # What next, asked over HTTP: no IVR here, so straight to the tenant's team.
+    answer = what_next(server, "c-1")
+    assert (answer.status, answer.json()["action"]) == (200, "queue")
+    forged = what_next(server, "c-1", secret="not-the-secret-at-all")
+    assert (forged.status, forged.json()) == (
+        401,
+        {"error": "the x-voice-signature header does not match the payload"},
+    )
+    assert what_next(server, "c-9").status == 404
     assert [(d.incident, d.agent) for d in t.route()] == [("c-1", "lea")]
 
     answered = post(server, call="c-1", event="answered")
@@ -53,3 +70,4 @@ def test_a_call_through_the_http_server(desk: ServiceDesk, server: Any) -> None:
     assert (unknown.status, unknown.json()["results"][0]["reason"]) == (400, "no call 'c-2'")
     assert post(server, call="c-1", event="ended").status == 200
     assert (line.call("c-1").state, t.agent("lea").load) == ("ended", {})
+    assert what_next(server, "c-1").status == 409  # nothing comes next for a call that ended

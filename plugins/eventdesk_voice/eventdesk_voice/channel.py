@@ -31,13 +31,14 @@ from eventdesk.channels import (
     AuthenticityError,
     Channel,
     DeliveryError,
+    HttpAnswer,
     Identity,
     Ignored,
     InboundMessage,
     OutboundMessage,
     PayloadError,
 )
-from eventdesk.errors import InvalidValueError
+from eventdesk.errors import EventDeskError, InvalidValueError, NotFoundError
 
 from eventdesk_voice.ivr import Ivr
 
@@ -217,8 +218,36 @@ class VoiceChannel(Channel):
             )
         ]
 
+    def http_get(self, query: Mapping[str, str], headers: Mapping[str, str]) -> HttpAnswer:
+        """The IVR's answer to "what next" (``GET /channels/voice/inbound?call=C&digits=D``),
+        as JSON; the ``X-Voice-Signature`` header signs ``call=C&digits=D`` (without
+        ``&digits=`` when no keys were pressed)."""
+        from eventdesk_voice.calls import voice  # the voice desk reads this module
+
+        call, digits = query.get("call"), query.get("digits") or None
+        if not call:
+            return _json_answer(400, {"error": "give the call: ?call=ID[&digits=KEYS]"})
+        signed = f"call={call}" + (f"&digits={digits}" if digits else "")
+        try:
+            self.verify(signed.encode(), headers)
+        except AuthenticityError as error:
+            return _json_answer(401, {"error": error.reason})
+        if self.desk is None:
+            return _json_answer(503, {"error": "the voice channel is not on a desk"})
+        try:
+            answer = voice(self.desk).next_step(call, digits)
+        except NotFoundError as error:
+            return _json_answer(404, {"error": error.message})
+        except EventDeskError as error:
+            return _json_answer(409, {"error": error.message})
+        return _json_answer(200, answer.to_dict())
+
     def send(self, message: OutboundMessage) -> str | None:
         raise DeliveryError(
             "the voice channel cannot send a written reply: call the customer back",
             retryable=False,
         )
+
+
+def _json_answer(status: int, body: Mapping[str, Any]) -> HttpAnswer:
+    return HttpAnswer(status, json.dumps(body, ensure_ascii=False), "application/json")
