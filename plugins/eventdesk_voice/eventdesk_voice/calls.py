@@ -11,6 +11,7 @@ caller pressed: play, queue, divert or callback.
 from __future__ import annotations
 
 import contextlib
+import threading
 import weakref
 from collections import defaultdict
 from collections.abc import Mapping
@@ -158,6 +159,7 @@ class VoiceDesk:
 
     def __init__(self, desk: ServiceDesk) -> None:
         self.desk = desk
+        self._lock = threading.Lock()
         self._position = 0
         self._calls: list[str] = []
         self._shares: dict[tuple[str | None, date], ShareCount] = defaultdict(ShareCount)
@@ -165,9 +167,10 @@ class VoiceDesk:
     # --- reading ---------------------------------------------------------------
 
     def _refresh(self) -> None:
-        self._position = follow(self.desk, self._position, _TOPICS, self._apply)
+        with self._lock:
+            self._position = follow(self.desk, self._position, _TOPICS, self._follow)
 
-    def _apply(self, event: Any) -> None:
+    def _follow(self, event: Any) -> None:
         if isinstance(event, Call.Offered):
             self._calls.append(event.call)
         elif isinstance(event, Call.Decided):
@@ -255,9 +258,6 @@ class VoiceDesk:
     def apply(self, event: CallEvent, incident: str | None, contact: str | None) -> None:
         """Change a call as an event intake has just taken says (the incident and contact
         are intake's, for an offered call)."""
-        self._apply_event(event, incident, contact)
-
-    def _apply_event(self, event: CallEvent, incident: str | None, contact: str | None) -> None:
         at = self.desk.clock.now()
         if event.event == "offered":
             call = Call(
