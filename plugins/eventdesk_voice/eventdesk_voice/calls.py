@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 from eventdesk.errors import EventDeskError, NotFoundError
 from eventdesk.projections.base import follow
+from eventdesk.tenancy.service import UnknownNameError
 from eventdesk.tenancy.work import WorkItem, work_item_id
 from eventdesk.views import Comment, IncidentView, to_jsonable
 from eventsourcing.application import AggregateNotFoundError
@@ -376,12 +377,19 @@ class VoiceDesk:
     ) -> WorkItem | None:
         """The call's work item, routed to the agent who has the call: it takes that
         agent's voice capacity (and gives back the previous agent's)."""
-        if agent is None or agent not in self.desk.tenancy.engine.agents:
-            return item  # answered outside the desk (an external number)
-        if item is None or item.released:
-            item = self._new_item("call", call, call.team, None)
-        if item.agent != agent:
+        if agent is None:
+            return item
+        try:
             teams = self.desk.tenancy.agent(agent).teams
+        except UnknownNameError:
+            return item  # answered outside the desk (an external number)
+        if item is None:
+            item = self._new_item("call", call, call.team, None)
+        elif item.released:  # back from outside the desk (a transfer)
+            item.requeue(
+                group=call.team, priority=item.priority, reason="back", actor=ACTOR, timestamp=at
+            )
+        if item.agent != agent:
             team = call.team if call.team in teams else teams[0]
             item.route(
                 agent=agent, team=team, reason=f"call taken by {agent}", actor=ACTOR, timestamp=at
@@ -409,14 +417,14 @@ class VoiceDesk:
         found = self._load(call)
         if not found.is_open:
             raise CallStateError(f"call {call} is {found.state}: nothing comes next")
-        if ivr is None:
-            return self._queue(found, None, None, None)
         if found.state == "queued":
-            if digits == ivr.callback_key:
+            if ivr is not None and digits == ivr.callback_key:
                 return self._callback(found, "asked while waiting")
             return self._waiting(found, ivr)
         if found.state != "ivr":
             raise CallStateError(f"call {call} is {found.state}: the IVR is done with it")
+        if ivr is None:
+            return self._queue(found, None, None, None)
         contingency = self._in_contingency(found) and ivr.contingency is not None
         first = ivr.menus[CONTINGENCY] if contingency else ivr.menus[ivr.start]
         menu = ivr.menus.get(found.menu or "", first)

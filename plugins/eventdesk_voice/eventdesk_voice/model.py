@@ -104,7 +104,7 @@ class Call(Aggregate):
         if to.startswith("+"):
             self.diverted_to, self.state = to, "diverted"
         else:
-            self.agent = to
+            self.agent, self.state = to, "answered"
 
     @event("Ended")
     def end(self, timestamp: datetime) -> None:

@@ -90,14 +90,18 @@ def test_a_call_from_offer_to_end(desk: ServiceDesk, clock: ManualClock) -> None
     assert desk.get_incident("INC0000001").assignee == "lea"
     post(desk, clock, call="c1", event="transferred", to="+34910000001")
     assert desk.tenancy.agent("lea").load == {}
+    post(desk, clock, call="c1", event="transferred", to="lea")  # and back again
+    assert desk.tenancy.agent("lea").load == {"voice": 1}
     post(desk, clock, call="c1", event="ended")
     view = line.call("c1")
-    assert (view.state, view.waited_seconds, view.talk_seconds) == ("ended", 10, 20)
-    assert [m.text for m in desk.conversation("INC0000001")][-3:] == [
+    assert (view.state, view.waited_seconds, view.talk_seconds) == ("ended", 10, 30)
+    assert [m.text for m in desk.conversation("INC0000001")][-4:] == [
         "Call answered by lea after 10 s",
         "Call transferred to +34910000001",
-        "Call ended: talked 20 s, 30 s in all",
+        "Call transferred to lea",
+        "Call ended: talked 30 s, 40 s in all",
     ]
+    assert desk.tenancy.agent("lea").load == {}
     # Fail to end it twice: a repeat is a duplicate, and changes nothing.
     assert post(desk, clock, call="c1", event="ended").status == "duplicate"
 
