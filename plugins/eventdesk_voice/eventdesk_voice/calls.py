@@ -29,7 +29,7 @@ from eventsourcing.utils import get_topic
 
 from eventdesk_voice.channel import CallEvent, VoiceChannel, read_event
 from eventdesk_voice.diversion import DiversionRule, ShareCount, decide
-from eventdesk_voice.ivr import CONTINGENCY, Choice, Ivr, Menu
+from eventdesk_voice.ivr import Choice, Ivr, Menu
 from eventdesk_voice.model import Call, call_id
 
 if TYPE_CHECKING:
@@ -425,8 +425,8 @@ class VoiceDesk:
             raise CallStateError(f"call {call} is {found.state}: the IVR is done with it")
         if ivr is None:
             return self._queue(found, None, None, None)
-        contingency = self._in_contingency(found) and ivr.contingency is not None
-        first = ivr.menus[CONTINGENCY] if contingency else ivr.menus[ivr.start]
+        contingency = self._in_contingency(found)
+        first = ivr.contingency if contingency and ivr.contingency else ivr.menus[ivr.start]
         menu = ivr.menus.get(found.menu or "", first)
         if digits is None:
             return self._play(found, menu, None, "menu", menu.prompt)
@@ -473,7 +473,9 @@ class VoiceDesk:
         if choice.action == "callback":
             return self._callback(call, f"pressed {digits} in {menu.name}")
         queue = ivr.queues[choice.value]
-        rule = ivr.contingency_diversion if contingency else ivr.diversion
+        # In contingency, the contingency rules; a file without them keeps its usual ones.
+        rule = ivr.contingency_diversion if contingency else None
+        rule = rule or ivr.diversion
         call.step(
             menu=menu.name,
             digits=digits,
