@@ -56,6 +56,8 @@ class IvrError(InvalidValueError):
     """An IVR definition is wrong; the message names the file and the key."""
 
     def __init__(self, source: str, key: str, problem: str) -> None:
+        # An InvalidValueError (so settings refuse it like any bad value), with a message
+        # of its own: the file and the key, not "invalid <field> <value>".
         super(InvalidValueError, self).__init__(
             f"{source}: {key}: {problem}", source=source, key=key
         )
