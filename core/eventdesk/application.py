@@ -19,6 +19,7 @@ from eventsourcing.persistence import IntegrityError, Recording
 from eventdesk.channels.registry import ChannelRegistry
 from eventdesk.clock import Clock, SystemClock
 from eventdesk.contacts.service import ContactService
+from eventdesk.contingency.service import ContingencyService
 from eventdesk.domain.incident import NOTES_MAX, Incident, Message
 from eventdesk.domain.numbering import find_last_number, incident_id, parse_number
 from eventdesk.domain.priority import PriorityMatrix, check_level
@@ -101,6 +102,7 @@ class ServiceDesk(Application):
             self.intake = IntakeService(self)
             self.dead_letters = DeadLetterService(self)
             self.knowledge = KnowledgeService(self)
+            self.contingency = ContingencyService(self)
             self.definition_index = DefinitionIndex()
             self.incident_list = IncidentList()
             self.sla_timer_index = SlaTimerIndex(self.sla.timers_for, self.sla.config)

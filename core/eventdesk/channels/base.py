@@ -258,6 +258,9 @@ class Channel:
 
     def __init__(self, settings: Mapping[str, Any] | None = None) -> None:
         self.settings: dict[str, Any] = dict(settings or {})
+        # The desk that built it (``desk.channels`` sets it): for a channel whose GET
+        # answers from the desk's state (the voice channel's IVR).
+        self.desk: Any = None
 
     def verify(self, payload: bytes, headers: Mapping[str, str]) -> None:
         """Raise AuthenticityError unless the payload is authentic (default: no signature)."""

@@ -9,6 +9,7 @@ import click
 
 from eventdesk import __version__
 from eventdesk.cli.context import ActorParam, DeskContext, pass_desk
+from eventdesk.cli.contingency import contingency
 from eventdesk.cli.escalation import escalation
 from eventdesk.cli.incident import incident
 from eventdesk.cli.intake import channel, contact, dead_letters, deliveries, intake
@@ -154,6 +155,7 @@ cli.add_command(escalation)
 cli.add_command(token)
 cli.add_command(serve)
 cli.add_command(staffing)
+cli.add_command(contingency)
 get_plugin_manager().hook.register_commands(cli=cli)
 
 

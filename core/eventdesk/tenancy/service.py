@@ -20,6 +20,7 @@ from eventsourcing.persistence import IntegrityError
 from eventsourcing.utils import get_topic
 
 from eventdesk.clock import as_utc
+from eventdesk.contingency.model import DESK, ContingencyMode, adjusted_capacity
 from eventdesk.domain.definition import CALENDAR, Definition, definition_id
 from eventdesk.domain.incident import Incident
 from eventdesk.domain.priority import PriorityMatrix
@@ -78,6 +79,8 @@ _EVENT_TYPES: tuple[type, ...] = (
     WorkItem.Released,
     Definition.Defined,
     Definition.Revised,
+    ContingencyMode.SwitchedOn,
+    ContingencyMode.SwitchedOff,
 )
 
 
@@ -229,6 +232,8 @@ class TenancyService:
         self._registered: dict[str, datetime] = {}
         self._names: dict[Any, str] = {}  # aggregate id -> tenant, team or agent name
         self._waiting_reasons: dict[str, str] = {}
+        # contingency scope ("desk", "tenant:NAME") -> (capacity factor, capacity per channel)
+        self._contingency: dict[str, tuple[float | None, dict[str, int]]] = {}
         self._topics = [get_topic(t) for t in _EVENT_TYPES]
 
     # --- keeping up with the event log --------------------------------------
@@ -349,6 +354,14 @@ class TenancyService:
             for name, row in self._team_rows.items():
                 if definition_id(CALENDAR, row["calendar"]) == event.originator_id:
                     self._put_team(name)
+        elif isinstance(event, ContingencyMode.SwitchedOn | ContingencyMode.SwitchedOff):
+            scope = self.desk.repository.get(event.originator_id, version=1).scope
+            if isinstance(event, ContingencyMode.SwitchedOn):
+                self._contingency[scope] = (event.capacity_factor, dict(event.capacity))
+            else:
+                self._contingency.pop(scope, None)
+            for name in self._agent_rows:
+                self._put_agent(name)
 
     def _name_of(self, originator_id: Any) -> str:
         """The name of a tenant, team or agent, by its aggregate id."""
@@ -392,9 +405,26 @@ class TenancyService:
                 teams=tuple(row["teams"]),
                 skills=frozenset(row["skills"]),
                 languages=frozenset(row["languages"]),
-                capacity=dict(row["capacity"]),
+                capacity=self._capacity(row),
             )
         )
+
+    def _capacity(self, row: Mapping[str, Any]) -> dict[str, int]:
+        """An agent's capacity, as the contingency of its dedicated tenant (else of the
+        desk) adjusts it while one is on."""
+        capacity = dict(row["capacity"])
+        if not self._contingency:
+            return capacity
+        scopes = [
+            f"tenant:{self._team_rows[t]['tenant']}"
+            for t in row["teams"]
+            if t in self._team_rows and self._team_rows[t]["tenant"]
+        ]
+        for scope in [*scopes, DESK]:
+            if scope in self._contingency:
+                factor, overrides = self._contingency[scope]
+                return adjusted_capacity(capacity, factor, overrides)
+        return capacity
 
     # --- directory commands --------------------------------------------------
 
@@ -825,8 +855,8 @@ class TenancyService:
                         actor=ROUTER,
                         timestamp=moment,
                     )
-                    incident = self.desk._get(ref)
-                    if incident.is_open:
+                    incident = self.desk._get(ref) if item.kind == "incident" else None
+                    if incident is not None and incident.is_open:
                         incident.assign(decision.team, decision.agent, actor=ROUTER, at=moment)
                         changed.append(incident)
                 elif item.waiting_reason != decision.reason:
@@ -884,6 +914,7 @@ class TenancyService:
         self._registered.clear()
         self._names.clear()
         self._waiting_reasons.clear()
+        self._contingency.clear()
 
     def queue(
         self, *, tenant: str | None = None, at: datetime | None = None, actor: str = "system"
