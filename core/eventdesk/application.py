@@ -571,8 +571,10 @@ class ServiceDesk(Application):
         actor: str = SYSTEM_ACTOR,
         send: bool = True,
         expected_version: int | None = None,
+        author_kind: str = "agent",
     ) -> IncidentView:
-        """Reply to the incident's contact: a public message by a human agent, sent on
+        """Reply to the incident's contact: a public message by a human agent (or by
+        ``author_kind="bot"``, a self-service bot, which meets no response target), sent on
         ``channel`` (by default the channel the contact last wrote on), threaded with
         the conversation's earlier messages on that channel.
 
@@ -583,7 +585,7 @@ class ServiceDesk(Application):
         incident = self._load(ref, expected_version, actor=actor, action="reply")
         at = self.clock.now()
         records, delivery = self.intake._prepare_reply(
-            incident, text, channel=channel, actor=actor, at=at
+            incident, text, channel=channel, actor=actor, at=at, author_kind=author_kind
         )
         self._save(incident, *self._work_items_after(incident, "comment", actor, at), *records)
         if send:

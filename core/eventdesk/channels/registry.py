@@ -121,6 +121,7 @@ class ChannelRegistry:
         if getattr(channel, "name", name) != name:
             # A factory registered under another name: the registered name is the channel's.
             channel.name = name
+        channel.desk = self.desk
         with self._lock:
             self._built[name] = (version, channel)
         return channel
