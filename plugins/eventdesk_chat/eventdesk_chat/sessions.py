@@ -253,7 +253,7 @@ class ChatSessions:
             (m.at for m in reversed(incident.comments) if m.message_id == f"{key}/start"),
             self.desk.clock.now(),
         )
-        item = self._capacity_for(key, incident, language, first)
+        item, replaced = self._capacity_for(key, incident, language, first)
         session = ChatSession(
             key=key,
             incident=incident.number,
@@ -263,26 +263,37 @@ class ChatSessions:
             actor=CHAT,
             timestamp=first,
         )
-        self.desk.save(session, *([item] if item is not None and item.pending_events else []))
+        changed = [*replaced, *([item] if item is not None and item.pending_events else [])]
+        self.desk.save(session, *changed)
         return True
 
     def _capacity_for(
         self, key: str, incident: Any, language: str | None, at: datetime
-    ) -> WorkItem | None:
-        """The work item that holds the session's unit: the incident's own when the chat
-        opened it, otherwise the incident's chat item, queued (again)."""
+    ) -> tuple[WorkItem | None, list[ChatSession]]:
+        """The work item that holds the session's unit (and the session it replaces): a
+        live session's on the incident, which this one replaces (the customer opened a new
+        window); else the incident's own when the chat opened it; else the incident's chat
+        item, queued (again)."""
+        previous = self.live_for(incident.number)
+        if previous is not None:
+            replaced = self._load(previous)
+            held = self._item(replaced)
+            replaced.end(
+                f"replaced by chat session {key}",
+                agent=held.agent if held is not None else None,
+                actor=CHAT,
+                at=at,
+            )
+            return held, [replaced]
         if incident.tenant is None:
-            return None  # nobody to route it to: no tenant, no teams
+            return None, []  # nobody to route it to: no tenant, no teams
         own = self.desk.tenancy.work_item(incident.number)
         if own is not None and own.channel == CHAT and not own.released:
-            return own
-        previous = self.live_for(incident.number)
-        if previous is not None:  # the customer opened a new window: that one is over
-            self.end(previous, reason=f"replaced by chat session {key}", actor=CHAT)
+            return own, []
         try:
             item: WorkItem = self.desk.repository.get(work_item_id(CHAT, incident.number))
         except AggregateNotFoundError:
-            return WorkItem(
+            item = WorkItem(
                 kind=CHAT,
                 ref=incident.number,
                 tenant=incident.tenant,
@@ -302,7 +313,7 @@ class ChatSessions:
                 actor=CHAT,
                 timestamp=at,
             )
-        return item
+        return item, []
 
     # --- ending --------------------------------------------------------------------
 
