@@ -800,6 +800,8 @@ class TenancyService:
         self.refresh()
         changed: list[Any] = []
         results: list[RoutingDecision] = []
+        # One copy of each incident per pass: two of its items (its own, a chat) may route.
+        incidents: dict[str, Incident] = {}
         for decision in self.engine.route(moment):
             item_info = self.engine.active.get(decision.item) or self.engine.waiting[decision.item]
             ref = self._refs[decision.item]
@@ -825,10 +827,12 @@ class TenancyService:
                         actor=ROUTER,
                         timestamp=moment,
                     )
-                    incident = self.desk._get(ref)
+                    incident = incidents.get(ref) or self.desk._get(ref)
                     if incident.is_open:
                         incident.assign(decision.team, decision.agent, actor=ROUTER, at=moment)
-                        changed.append(incident)
+                        if ref not in incidents:
+                            changed.append(incident)
+                        incidents[ref] = incident
                 elif item.waiting_reason != decision.reason:
                     item.wait(reason=decision.reason, actor=ROUTER, timestamp=moment)
                 if item.pending_events:

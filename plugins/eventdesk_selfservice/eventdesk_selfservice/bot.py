@@ -21,13 +21,14 @@ work note for the agent: the conversation is already the whole transcript.
 from __future__ import annotations
 
 import contextlib
+import logging
 import re
 import uuid
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from eventdesk.definitions import definition_content, store_definition
-from eventdesk.errors import InvalidValueError
+from eventdesk.errors import EventDeskError, InvalidValueError
 from eventdesk.intake.service import IntakeResult
 from eventdesk.tenancy.work import WorkItem, work_item_id
 from eventsourcing.application import AggregateNotFoundError
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
     from eventdesk.channels import InboundMessage
     from eventdesk.knowledge.service import SearchHit
 
+log = logging.getLogger(__name__)
 NAMESPACE = uuid.UUID("7c1e9a40-2b5d-4f83-a6c2-9d0e4b7f1a35")
 BOT = "selfservice-bot"
 SETTINGS_KIND, SETTINGS_NAME = "selfservice", "settings"
@@ -204,7 +206,19 @@ class SelfServiceBot:
         if changed is None:
             return None  # routed to a person in the meantime: theirs
         self.desk.save(conversation, *changed)
-        return self._turn(conversation, message.text, result.channel)
+        try:
+            return self._turn(conversation, message.text, result.channel)
+        except EventDeskError as error:
+            # The bot cannot answer on this channel (nobody to reply to, say): a person
+            # must, so its held work goes back to the queue rather than wait for nothing.
+            log.warning("the self-service bot hands over %s: %s", result.incident, error)
+            fresh = self._conversation(result.incident)
+            if fresh is None:
+                raise
+            if fresh.state != "bot":  # handed over already: only its message failed
+                return fresh.state
+            reason = f"the bot could not answer: {error.message}"
+            return self._hand_over(fresh, result.channel, reason, say=False)
 
     def _hold(self, conversation: BotConversation) -> list[Any] | None:
         """Release the incident's waiting work while the bot has it; None if a person has
@@ -278,7 +292,9 @@ class SelfServiceBot:
         )
         return "deflected"
 
-    def _hand_over(self, conversation: BotConversation, channel: str, reason: str) -> str:
+    def _hand_over(
+        self, conversation: BotConversation, channel: str, reason: str, *, say: bool = True
+    ) -> str:
         at = self.desk.clock.now()
         conversation.hand_over(reason=reason, actor=BOT, timestamp=at)
         requeued = []
@@ -304,6 +320,8 @@ class SelfServiceBot:
             author_kind="bot",
         )
         self.desk.save(conversation, incident, *requeued)
+        if not say:
+            return "handed_over"
         text = HANDOVER.format(incident=conversation.incident)
         if self.settings["chat_url"] and channel != "chat":
             text += CHAT_LINK.format(url=self.settings["chat_url"], incident=incident.number)
