@@ -347,6 +347,7 @@ class ChatSessions:
         ended = []
         for view in self.list(state="live"):
             if moment - view.last_activity > limit:
-                reason = f"idle for more than {idle_minutes} minutes"
+                unit = "minute" if idle_minutes == 1 else "minutes"
+                reason = f"idle for more than {idle_minutes} {unit}"
                 ended.append(self.end(view.key, reason=reason, actor=EXPIRY_ACTOR))
         return ended
