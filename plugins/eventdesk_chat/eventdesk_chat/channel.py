@@ -144,6 +144,17 @@ class ChatChannel(Channel):
         found = ChatSessions(self.desk).find(key)
         return found.state if found is not None else None
 
+    def _known_sender(self, identities: list[Identity]) -> Identity | None:
+        """Of the pre-chat form's identities, the first a contact of the desk has; a phone
+        number also finds the contact who wrote from it on WhatsApp."""
+        if self.desk is None:
+            return None
+        candidates = list(identities)
+        for identity in identities:
+            if identity.kind == "phone":
+                candidates.append(Identity("whatsapp", identity.value))
+        return next((i for i in candidates if self.desk.contacts.lookup(i) is not None), None)
+
     def parse(
         self, payload: bytes, headers: Mapping[str, str]
     ) -> Sequence[InboundMessage | Ignored]:
@@ -182,6 +193,11 @@ class ChatChannel(Channel):
             *([_identity("email", email, "email")] if email else []),
             *([_identity("phone", phone, "phone")] if phone else []),
         ]
+        sender = self._known_sender(known)
+        if sender is not None and sender not in known:  # their WhatsApp number
+            known = [sender, *known]
+        elif sender is not None:
+            known = [sender, *(i for i in known if i != sender)]
         reference = _field(data, "incident", 20)
         number = incident_number(reference) if reference else None
         if reference and number is None:

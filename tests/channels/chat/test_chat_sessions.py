@@ -115,6 +115,22 @@ def test_a_phone_from_the_pre_chat_form_finds_the_contact_of_a_call(pool, note_c
     assert "chat:session-phone-01" in desk.contacts.get("+34600111222").identities
 
 
+def test_the_phone_of_the_pre_chat_form_finds_who_wrote_from_it_on_whatsapp(pool, note_channel):
+    desk = pool
+    [taken] = desk.intake.receive(
+        "note",
+        note_channel.payload("wa-1", "whatsapp:34600111222", "Printer", tenant="acme"),
+    )
+    joined = start(desk, "session-wa-00001", phone="+34 600 111 222", incident=taken.incident)
+    assert (joined.status, joined.incident, joined.contact) == (
+        "appended",
+        taken.incident,
+        taken.contact,
+    )
+    # The number the customer gave is theirs now: a call from it finds them.
+    assert desk.contacts.get("+34600111222").id == taken.contact
+
+
 def test_a_second_window_on_the_same_incident_replaces_the_first(pool):
     desk = pool
     start(desk, "session-win-0001", email="carla@acme.example")
