@@ -7,6 +7,7 @@ import json
 
 import pytest
 from eventdesk.http import create_app
+from eventdesk_selfservice import configure
 
 JSON = {"Content-Type": "application/json"}
 PATH = "/channels/chat/inbound"
@@ -59,3 +60,26 @@ def test_the_transcript_answers_what_is_wrong_with_a_poll(pool, server):
     bad = send(server, {"type": "message", "session": "session-none-01", "text": "x", "id": "1"})
     assert bad.status == 400
     assert bad.json()["results"][0]["status"] == "dead_letter"
+
+
+def test_the_widget_sees_the_bots_answer_and_its_handover(pool, server):
+    article = pool.knowledge.add(
+        "Reset your email password",
+        "If you forgot your password, open the self-service portal and choose Forgot password.",
+    )
+    pool.knowledge.publish(article.number)
+    configure(pool, channels=["chat"])
+    send(
+        server,
+        {"type": "start", "session": "session-bot-web1", "text": "I forgot my password"},
+    )
+    answer = server.request("GET", f"{PATH}?session=session-bot-web1").json()
+    assert [m["author"] for m in answer["messages"]] == ["customer", "bot"]
+    assert answer["agent"] is None and pool.tenancy.route() == []
+
+    send(server, {"type": "message", "session": "session-bot-web1", "id": "2", "text": "agent"})
+    pool.tenancy.route()
+    handed = server.request("GET", f"{PATH}?session=session-bot-web1&after=2").json()
+    assert [m["author"] for m in handed["messages"]] == ["customer", "bot"]
+    assert handed["messages"][1]["text"].startswith("I am passing you to a person")
+    assert handed["agent"] == "ana"
