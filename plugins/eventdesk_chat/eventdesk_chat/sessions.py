@@ -207,9 +207,21 @@ class ChatSessions:
         session = self._load(key)
         if session is None:
             raise ChatSessionError(f"no chat session {key}", session=key)
+        messages = self._messages(session)
+        # The customer by the name the desk knows them by, not the chat's session key.
+        names = {
+            m.contact: self.desk.contacts.load(m.contact).name or m.actor
+            for m in messages
+            if m.contact and m.author_kind.value == "customer"
+        }
         return [
-            TranscriptLine(m.at, m.author_kind.value, m.actor, m.text)
-            for m in self._messages(session)
+            TranscriptLine(
+                m.at,
+                m.author_kind.value,
+                names.get(m.contact, m.actor) if m.author_kind.value == "customer" else m.actor,
+                m.text,
+            )
+            for m in messages
         ]
 
     def _messages(self, session: ChatSession) -> list[Any]:
