@@ -191,3 +191,20 @@ def test_the_bot_refuses_settings_it_cannot_use(bot_desk):
         configure(bot_desk, colour="red")
     with pytest.raises(InvalidValueError, match="channels"):
         configure(bot_desk, channels="chat")
+
+
+def test_a_customer_who_writes_in_spanish_gets_a_spanish_article_or_a_person(bot_desk, clock):
+    desk = bot_desk
+    article = desk.knowledge.add(
+        "Restablecer la contraseña del correo",
+        "Si olvidaste la contraseña, abre el portal de autoservicio y elige Olvidé la contraseña.",
+        language="es",
+    )
+    desk.knowledge.publish(article.number)
+    chat = Chat(desk, clock, "session-bot-es01", language="es")
+    opened = chat.start("Olvidé la contraseña del correo")
+    assert "(KB0000005 Restablecer la contraseña del correo)" in bot_lines(desk, opened.incident)[0]
+    # No Spanish article about the VPN: a person, who speaks Spanish, takes it.
+    other = Chat(desk, clock, "session-bot-es02", email="dan@acme.example", language="es")
+    handed = other.start("Connect to the office VPN")
+    assert bot_lines(desk, handed.incident)[0].startswith("I am passing you to a person")

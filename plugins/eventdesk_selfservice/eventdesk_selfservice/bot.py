@@ -90,11 +90,18 @@ class BotConversation(Aggregate):
 
     @event("Started")
     def __init__(
-        self, incident: str, channel: str, tenant: str | None, actor: str, timestamp: datetime
+        self,
+        incident: str,
+        channel: str,
+        tenant: str | None,
+        language: str | None,
+        actor: str,
+        timestamp: datetime,
     ) -> None:
         self.incident = incident
         self.channel = channel
         self.tenant = tenant
+        self.language = language  # the customer's, when the channel says: articles in it only
         self.state = "bot"  # bot | deflected | handed_over
         self.question: str | None = None
         self.given: tuple[str, ...] = ()  # articles answered, in order
@@ -197,6 +204,7 @@ class SelfServiceBot:
                 incident=incident.number,
                 channel=result.channel,
                 tenant=incident.tenant,
+                language=message.metadata.get("language"),
                 actor=BOT,
                 timestamp=self.desk.clock.now(),
             )
@@ -253,7 +261,9 @@ class SelfServiceBot:
         return self._answer(conversation, channel, text, hit)
 
     def _best(self, question: str, conversation: BotConversation) -> SearchHit | None:
-        hits = self.desk.knowledge.search(question[:500], tenant=conversation.tenant, limit=5)
+        hits = self.desk.knowledge.search(
+            question[:500], tenant=conversation.tenant, language=conversation.language, limit=5
+        )
         fresh = [h for h in hits if h.number not in conversation.given]
         best = fresh[0] if fresh else None
         return best if best is not None and best.score >= self.settings["min_score"] else None
