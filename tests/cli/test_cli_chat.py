@@ -60,3 +60,20 @@ def test_selfservice_configure_show_and_stats(eventdesk):
     )
     bad = eventdesk("selfservice", "configure", "--chat-url", "ftp://x")
     assert bad.exit_code == 1 and bad.stderr.startswith("Error: invalid self-service chat_url")
+
+
+def test_the_idle_sweep_as_a_worker_and_who_may_do_what(eventdesk, tmp_path):
+    start = write(
+        tmp_path,
+        "start.json",
+        {"type": "start", "session": "session-cli-0002", "text": "VPN", "email": "c@acme.example"},
+    )
+    succeeded(eventdesk("intake", "receive", "chat", start))
+    swept = succeeded(eventdesk("chat", "work", "--passes", "1", "--interval", "0.1"))
+    assert swept.output == ""  # nobody idle yet (15 minutes by default)
+    refused = eventdesk("chat", "expire", actor="user:carla/acme")
+    assert refused.exit_code == 1 and "only an administrator may do this" in refused.stderr
+    refused = eventdesk("chat", "end", "session-cli-0002", actor="user:carla/acme")
+    assert refused.exit_code == 1 and "only an administrator may do this" in refused.stderr
+    refused = eventdesk("selfservice", "configure", "--channel", "chat", actor="agent:ana")
+    assert refused.exit_code == 1 and "only an administrator may do this" in refused.stderr

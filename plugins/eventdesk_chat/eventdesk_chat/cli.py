@@ -6,6 +6,9 @@ Customers' chats come in through intake (``POST /channels/chat/inbound``, or
 
 from __future__ import annotations
 
+import contextlib
+import json
+import time
 from typing import Any
 
 import click
@@ -51,7 +54,7 @@ def chat_commands() -> click.Group:
     @pass_desk
     def sessions(ctx: DeskContext, state: str, as_json: bool) -> None:
         """The chat sessions, oldest first, with the agent who has each."""
-        views = ChatSessions(ctx.desk).list(state=state)
+        views = ChatSessions(ctx.desk).list(state=state, actor=ctx.actor)
         if as_json:
             emit_json([v.to_dict() for v in views])
         else:
@@ -64,7 +67,8 @@ def chat_commands() -> click.Group:
     def show(ctx: DeskContext, session: str, as_json: bool) -> None:
         """A session and its transcript."""
         chats = ChatSessions(ctx.desk)
-        view, lines = chats.get(session), chats.transcript(session)
+        view = chats.get(session, actor=ctx.actor)
+        lines = chats.transcript(session, actor=ctx.actor)
         if as_json:
             emit_json({**view.to_dict(), "transcript": [line.to_dict() for line in lines]})
             return
@@ -81,7 +85,7 @@ def chat_commands() -> click.Group:
     @pass_desk
     def end(ctx: DeskContext, session: str, reason: str) -> None:
         """End a live session: its agent's unit of chat capacity is free again."""
-        view = ChatSessions(ctx.desk).end(session, reason=reason, actor=str(ctx.actor))
+        view = ChatSessions(ctx.desk).end(session, reason=reason, actor=ctx.actor)
         click.echo(f"ended {view.key} ({view.incident}): {view.end_reason}")
 
     @chat.command()
@@ -94,12 +98,35 @@ def chat_commands() -> click.Group:
     @pass_desk
     def expire(ctx: DeskContext, idle_minutes: int | None, as_json: bool) -> None:
         """End every live session that has been idle for too long."""
-        ended = ChatSessions(ctx.desk).expire(idle_minutes=idle_minutes)
+        ended = ChatSessions(ctx.desk).expire(idle_minutes=idle_minutes, actor=ctx.actor)
         if as_json:
             emit_json([v.to_dict() for v in ended])
             return
         for view in ended:
             click.echo(f"ended {view.key} ({view.incident}): {view.end_reason}")
         click.echo(f"{len(ended)} session(s) ended")
+
+    @chat.command()
+    @click.option(
+        "--interval",
+        type=click.FloatRange(0.1),
+        default=60.0,
+        show_default=True,
+        help="Seconds between sweeps.",
+    )
+    @click.option("--passes", type=click.IntRange(1), help="Stop after this many sweeps.")
+    @pass_desk
+    def work(ctx: DeskContext, interval: float, passes: int | None) -> None:
+        """The idle sweep as a worker: ``expire`` every few seconds until interrupted
+        (Ctrl-C); prints each session it ends as a JSON line."""
+        chats = ChatSessions(ctx.desk)
+        done = 0
+        with contextlib.suppress(KeyboardInterrupt):
+            while passes is None or done < passes:
+                if done:
+                    time.sleep(interval)
+                for view in chats.expire(actor=ctx.actor):
+                    click.echo(json.dumps(view.to_dict()))
+                done += 1
 
     return chat

@@ -177,36 +177,47 @@ class ChatSessions:
             return None
         return self.desk.repository.get(uuid.UUID(session.work_item))
 
+    def _session(self, key: str, actor: str, action: str) -> ChatSession:
+        """The session, if the actor may ``action`` it: an agent who serves its tenant."""
+        session = self._load(key)
+        if session is None:
+            raise ChatSessionError(f"no chat session {key}", session=key)
+        self.desk.tenancy.guard(actor, action, tenant=session.tenant, agents=True)
+        return session
+
     def find(self, key: str) -> SessionView | None:
         session = self._load(key)
         return self._view(session) if session is not None else None
 
-    def get(self, key: str) -> SessionView:
-        found = self.find(key)
-        if found is None:
-            raise ChatSessionError(f"no chat session {key}", session=key)
-        return found
+    def get(self, key: str, *, actor: str = "system") -> SessionView:
+        return self._view(self._session(key, actor, "read a chat session"))
 
     def live_for(self, incident: str) -> str | None:
         """The key of the live session on an incident, if there is one."""
         return self._refresh().live_by_incident.get(incident)
 
-    def list(self, *, state: str = "live") -> list[SessionView]:
-        """Sessions, oldest first: ``live``, ``ended`` or ``all``."""
+    def list(self, *, state: str = "live", actor: str = "system") -> list[SessionView]:
+        """Sessions, oldest first: ``live``, ``ended`` or ``all`` (an agent sees those of
+        the tenants it serves)."""
         if state not in ("live", "ended", "all"):
             raise InvalidValueError("session state", state, "live, ended or all")
+        self.desk.tenancy.guard(actor, "list chat sessions", agents=True)
+        visible = self.desk.tenancy.visible_tenants(actor)
         index = self._refresh()
         keys = list(index.live) if state == "live" else list(index.incident_of)
-        views = [self.get(key) for key in keys]
-        if state == "ended":
-            views = [v for v in views if v.state == "ended"]
+        views = [self.find(key) for key in keys]
+        views = [
+            v
+            for v in views
+            if v is not None
+            and (state == "all" or v.state == state)
+            and (visible is None or v.tenant in visible)
+        ]
         return sorted(views, key=lambda v: (v.started_at, v.key))
 
-    def transcript(self, key: str) -> list[TranscriptLine]:
+    def transcript(self, key: str, *, actor: str = "system") -> list[TranscriptLine]:
         """The session's messages: those of its incident, on chat, while it was live."""
-        session = self._load(key)
-        if session is None:
-            raise ChatSessionError(f"no chat session {key}", session=key)
+        session = self._session(key, actor, "read a chat session")
         messages = self._messages(session)
         # The customer by the name the desk knows them by, not the chat's session key.
         names = {
@@ -332,9 +343,7 @@ class ChatSessions:
     def end(self, key: str, *, reason: str, actor: str = "system") -> SessionView:
         """End a live session and free its unit of chat capacity."""
         reason = (reason or "").strip() or "ended"
-        session = self._load(key)
-        if session is None:
-            raise ChatSessionError(f"no chat session {key}", session=key)
+        session = self._session(key, actor, "end a chat session")
         at = self.desk.clock.now()
         item = self._item(session)
         session.end(reason, agent=item.agent if item is not None else None, actor=actor, at=at)
@@ -346,10 +355,15 @@ class ChatSessions:
         return self._view(session)
 
     def expire(
-        self, *, idle_minutes: int | None = None, now: datetime | None = None
+        self,
+        *,
+        idle_minutes: int | None = None,
+        now: datetime | None = None,
+        actor: str = "system",
     ) -> list[SessionView]:
         """End every live session quiet for longer than ``idle_minutes`` (by default the
         chat channel's setting); the sessions ended."""
+        self.desk.tenancy.guard(actor, "end idle chat sessions")
         if idle_minutes is None:
             idle_minutes = self.desk.channels.get(CHAT).idle_minutes
         if isinstance(idle_minutes, bool) or not isinstance(idle_minutes, int) or idle_minutes < 1:

@@ -76,7 +76,10 @@ def selfservice_commands() -> click.Group:
         from datetime import UTC
 
         figures = bot_stats(
-            ctx.desk, since=since.replace(tzinfo=UTC) if since else None, tenant=tenant
+            ctx.desk,
+            since=since.replace(tzinfo=UTC) if since else None,
+            tenant=tenant,
+            actor=ctx.actor,
         )
         if as_json:
             emit_json(figures.to_dict())

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import attrs
+from eventdesk.errors import InvalidValueError
 from eventdesk.projections.base import follow
 from eventdesk.views import to_jsonable
 from eventsourcing.utils import get_topic
@@ -42,9 +43,19 @@ class BotStats:
 
 
 def bot_stats(
-    desk: ServiceDesk, *, since: datetime | None = None, tenant: str | None = None
+    desk: ServiceDesk,
+    *,
+    since: datetime | None = None,
+    tenant: str | None = None,
+    actor: str = "system",
 ) -> BotStats:
-    """The bot's figures over its conversations started since ``since`` (of ``tenant``)."""
+    """The bot's figures over its conversations started since ``since`` (of ``tenant``:
+    an agent may read those of a tenant it serves, a tenant user its own tenant's)."""
+    desk.tenancy.guard(
+        actor, "read the self-service figures", tenant=tenant, agents=True, tenant_users=True
+    )
+    if tenant is None and desk.tenancy.visible_tenants(actor) is not None:
+        raise InvalidValueError("tenant", None, "a tenant you serve (--tenant)")
     started: dict[Any, str] = {}
     counted: Counter[str] = Counter()
     reasons: Counter[str] = Counter()

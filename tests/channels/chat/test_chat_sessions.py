@@ -8,8 +8,9 @@ from datetime import timedelta
 
 import pytest
 from eventdesk.channels import Identity
-from eventdesk.errors import InvalidValueError
+from eventdesk.errors import EventDeskError, InvalidValueError
 from eventdesk.plugins import get_channels
+from eventdesk.tenancy.access import Actor
 from eventdesk_chat import ChatChannel, ChatSessionError, ChatSessions, post
 
 
@@ -242,3 +243,24 @@ def test_the_channel_refuses_settings_it_cannot_use():
         json.dumps({"type": "start", "session": "session-x-0001", "text": "hi"}).encode(), {}
     )[0]
     assert message.sender == Identity("chat", "session-x-0001")  # no pre-chat form
+
+
+def test_agents_read_and_end_the_chats_of_tenants_they_serve(pool):
+    desk = pool
+    desk.tenancy.register_tenant("globex", model="dedicated", service_manager="sofia")
+    desk.tenancy.form_team("globex-team", kind="dedicated", tenant="globex")
+    desk.tenancy.register_agent("gus", teams=["globex-team"])
+    start(desk, "session-acl-0001", email="carla@acme.example")
+    chats = ChatSessions(desk)
+    ana, gus = Actor.parse("agent:ana"), Actor.parse("agent:gus")
+    assert [v.key for v in chats.list(actor=ana)] == ["session-acl-0001"]
+    assert chats.list(actor=gus) == []
+    # Fail to read or end another tenant's chat: refused, and the refusal recorded.
+    with pytest.raises(EventDeskError, match="do not serve tenant acme"):
+        chats.transcript("session-acl-0001", actor=gus)
+    with pytest.raises(EventDeskError, match="do not serve tenant acme"):
+        chats.end("session-acl-0001", reason="mine", actor=gus)
+    assert chats.end("session-acl-0001", reason="solved", actor=ana).state == "ended"
+    assert desk.tenancy.refusals()[-1].action == "end a chat session"
+    with pytest.raises(EventDeskError, match="only an administrator"):
+        chats.expire(actor=ana)
