@@ -576,8 +576,10 @@ class ServiceDesk(Application):
         send: bool = True,
         expected_version: int | None = None,
         template: str | None = None,
+        author_kind: str = "agent",
     ) -> IncidentView:
-        """Reply to the incident's contact: a public message by a human agent, sent on
+        """Reply to the incident's contact: a public message by a human agent (or by
+        ``author_kind="bot"``, a self-service bot, which meets no response target), sent on
         ``channel`` (by default the channel the contact last wrote on), threaded with
         the conversation's earlier messages on that channel. ``template`` names a
         pre-approved message template, for a channel that needs one (WhatsApp outside
@@ -590,7 +592,13 @@ class ServiceDesk(Application):
         incident = self._load(ref, expected_version, actor=actor, action="reply")
         at = self.clock.now()
         records, delivery = self.intake._prepare_reply(
-            incident, text, channel=channel, actor=actor, at=at, template=template
+            incident,
+            text,
+            channel=channel,
+            actor=actor,
+            at=at,
+            template=template,
+            author_kind=author_kind,
         )
         self._save(incident, *self._work_items_after(incident, "comment", actor, at), *records)
         if send:

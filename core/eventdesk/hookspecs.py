@@ -41,3 +41,8 @@ def register_escalation_targets(register: Callable[[str, Any], None]) -> None:
 @hookspec
 def track_event(desk: Any, event: Any) -> None:
     """A desk has just saved ``event``, one of its domain events (once per event, in order)."""
+
+
+@hookspec
+def message_taken(desk: Any, message: Any, result: Any) -> None:
+    """Intake has just taken ``message`` from a channel and saved what it did (``result``)."""

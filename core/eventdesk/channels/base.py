@@ -255,12 +255,13 @@ class Channel:
     # A channel that cannot push a reply (a web form) names the channel its replies go out
     # on instead (the sender's email address, say).
     replies_via: ClassVar[str | None] = None
+    # The desk that built it (set by ``desk.channels``), for a channel that reads it back
+    # (a chat's transcript for its widget, the voice channel's IVR answering a GET); None
+    # for a channel built by hand.
+    desk: Any = None
 
     def __init__(self, settings: Mapping[str, Any] | None = None) -> None:
         self.settings: dict[str, Any] = dict(settings or {})
-        # The desk that built it (``desk.channels`` sets it): for a channel whose GET
-        # answers from the desk's state (the voice channel's IVR).
-        self.desk: Any = None
 
     def verify(self, payload: bytes, headers: Mapping[str, str]) -> None:
         """Raise AuthenticityError unless the payload is authentic (default: no signature)."""

@@ -131,10 +131,10 @@ class ChannelRegistry:
                 return built[1]
         settings = definition.content if definition is not None else {}
         channel = factory(resolve_settings(settings))
-        channel.desk = self.desk
         if getattr(channel, "name", name) != name:
             # A factory registered under another name: the registered name is the channel's.
             channel.name = name
+        channel.desk = self.desk
         with self._lock:
             self._built[name] = (version, channel)
         return channel

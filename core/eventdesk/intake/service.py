@@ -72,6 +72,7 @@ from eventdesk.intake.model import (
 )
 from eventdesk.intake.receipts import provider_records
 from eventdesk.intake.receipts import record as record_receipt
+from eventdesk.plugins import get_plugin_manager
 from eventdesk.projections.incidents import read_time
 from eventdesk.views import to_jsonable
 
@@ -214,6 +215,7 @@ class IntakeService:
         for item in parsed:
             try:
                 results.append(self._take_item(channel, item, actor))
+                self._announce(item, results[-1])
             except (PersistenceError, StorageConfigError):
                 raise
             except EventDeskError as error:
@@ -225,6 +227,21 @@ class IntakeService:
                 reason = f"intake failed: {type(error).__name__}: {error}"
                 results.append(self._dead(channel, "rejected", reason, raw, headers, actor, keep))
         return results
+
+    def _announce(self, item: InboundMessage | Ignored, result: IntakeResult) -> None:
+        """Tell the plugins that implement ``message_taken`` (a bot, a chat channel's
+        sessions) what was just taken; their failure never undoes it."""
+        if result.status == "duplicate":
+            return
+        message_taken = get_plugin_manager().hook.message_taken
+        if not message_taken.get_hookimpls():
+            return
+        try:
+            message_taken(desk=self.desk, message=item, result=result)
+        except (PersistenceError, StorageConfigError):
+            raise
+        except Exception:
+            log.exception("a message_taken hook failed on a %s message", result.channel)
 
     def _dead(
         self,
@@ -553,8 +570,10 @@ class IntakeService:
         actor: str,
         at: datetime,
         template: str | None = None,
+        author_kind: str = "agent",
     ) -> tuple[list[Any], Delivery]:
-        """Add an agent's reply to the incident and make its delivery; saved by the caller."""
+        """Add an agent's (or a bot's) reply to the incident and make its delivery; saved by
+        the caller."""
         if incident.contact is None:
             raise InvalidValueError(
                 "reply", incident.number, "an incident opened by a contact (use a comment)"
@@ -596,7 +615,7 @@ class IntakeService:
             public=True,
             actor=actor,
             at=at,
-            author_kind="agent",
+            author_kind=author_kind,
             channel=name,
             message_id=message.message_id,
             contact=str(contact.id),

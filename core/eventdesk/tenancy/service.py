@@ -23,6 +23,7 @@ from eventdesk.clock import as_utc
 from eventdesk.contingency.model import DESK, ContingencyMode, adjusted_capacity
 from eventdesk.domain.definition import CALENDAR, Definition, definition_id
 from eventdesk.domain.incident import Incident
+from eventdesk.domain.numbering import format_number, parse_number
 from eventdesk.domain.priority import PriorityMatrix
 from eventdesk.errors import (
     ConcurrencyConflictError,
@@ -830,6 +831,8 @@ class TenancyService:
         self.refresh()
         changed: list[Any] = []
         results: list[RoutingDecision] = []
+        # One copy of each incident per pass: two of its items (its own, a chat) may route.
+        incidents: dict[str, Incident] = {}
         for decision in self.engine.route(moment):
             item_info = self.engine.active.get(decision.item) or self.engine.waiting[decision.item]
             ref = self._refs[decision.item]
@@ -855,10 +858,14 @@ class TenancyService:
                         actor=ROUTER,
                         timestamp=moment,
                     )
-                    incident = self.desk._get(ref) if item.kind == "incident" else None
+                    incident = None
+                    if _names_an_incident(item.kind, ref):
+                        incident = incidents.get(ref) or self.desk._get(ref)
                     if incident is not None and incident.is_open:
                         incident.assign(decision.team, decision.agent, actor=ROUTER, at=moment)
-                        changed.append(incident)
+                        if ref not in incidents:
+                            changed.append(incident)
+                        incidents[ref] = incident
                 elif item.waiting_reason != decision.reason:
                     item.wait(reason=decision.reason, actor=ROUTER, timestamp=moment)
                 if item.pending_events:
@@ -1214,3 +1221,13 @@ __all__ = [
     "TenantView",
     "UnknownNameError",
 ]
+
+
+def _names_an_incident(kind: str, ref: str) -> bool:
+    """Whether a work item's ``ref`` is an incident, whose assignment follows the routing:
+    an incident's own item, or another item on it (a chat session's); a phone call's item
+    names the call instead."""
+    if kind == "incident":
+        return True
+    sequence = parse_number(ref)
+    return sequence is not None and format_number(sequence) == ref
