@@ -17,14 +17,16 @@ runs on the calendar ``office`` (weekdays 09:00-17:00 UTC): P2 must be answered 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from eventdesk import ManualClock, ServiceDesk
 from eventdesk.calendars.model import BusinessCalendar
 from eventdesk.sla.policy import SlaPolicy, Target
 
+MONDAY = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
 OFFICE = BusinessCalendar.weekdays("office", "UTC", "09:00", "17:00")
 POLICY = SlaPolicy(
     name="ops",
@@ -95,3 +97,16 @@ def build_history(desk: ServiceDesk, clock: ManualClock) -> dict[str, str]:
 @pytest.fixture
 def history(desk: ServiceDesk, clock: ManualClock) -> Callable[[], dict[str, str]]:
     return lambda: build_history(desk, clock)
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    """Headless Chromium from the package manager (installed once if missing)."""
+    from .browser import REQUIRE, chromium_path
+
+    path, problem = chromium_path()
+    if path is None:
+        if os.environ.get(REQUIRE) == "1":
+            pytest.fail(f"{problem} ({REQUIRE}=1)")
+        pytest.skip(problem)
+    return path
