@@ -97,6 +97,7 @@ def grouped(db: SQLDatabase, window: Window, dimension: str | None) -> list[dict
     """The incident figures of the window, one entry per value of ``dimension`` (one entry
     for the whole window if None), in the dimension's order."""
     key = DIMENSIONS[dimension] if dimension else "'all'"
+    group = f" GROUP BY {key} ORDER BY {key}" if dimension else ""
     where, params = window.where()
     rows = db.execute(
         f"""SELECT {key} AS k, COUNT(*) AS incidents,
@@ -108,11 +109,13 @@ def grouped(db: SQLDatabase, window: Window, dimension: str | None) -> list[dict
             SUM(CASE WHEN reopens > 0 THEN 1 ELSE 0 END) AS reopened,
             SUM(reassignments) AS reassignments,
             SUM(ping_pong) AS ping_pong
-            FROM {INCIDENTS} WHERE {where} GROUP BY {key} ORDER BY {key}""",
+            FROM {INCIDENTS} WHERE {where}{group}""",
         params,
     )
     found = []
     for row in rows:
+        if not int(row["incidents"]):
+            continue  # the whole window, and nothing in it
         incidents, resolved = int(row["incidents"]), int(row["resolved"])
         entry: dict[str, Any] = {dimension or "scope": row["k"]} if dimension else {}
         entry |= {
