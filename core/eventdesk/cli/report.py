@@ -77,11 +77,9 @@ def _times(entry: dict[str, Any]) -> list[str]:
 def show_report(built: Report) -> None:
     data = built.to_dict()
     scope = built.tenant or "all tenants"
-    show_fields(
-        f"Report — {scope}, opened {(data['since'] or 'from the start')[:16]} to "
-        f"{data['until'][:16]} UTC",
-        summary_rows(built),
-    )
+    since = f"from {data['since'][:16]}" if data["since"] else "from the start"
+    click.echo(f"Report — {scope}: incidents opened {since} to {data['until'][:16]} UTC")
+    show_fields("Summary", summary_rows(built))
     columns = ["incidents", "FCR", "reopen", "reassign/inc", "resp median", "resp p90"]
     columns += ["resol median", "resol p90"]
     for dimension, entries in (
