@@ -111,35 +111,40 @@ def show_report(built: Report) -> None:
             for s in built.sla
         ],
     )
-    if built.agents:
-        show_rows(
+    # Agents and cost: (title, entries, (heading, key) per column; ratios as percentages).
+    for title, entries, columns in (
+        (
             "Agents",
-            ["agent", "logged in h", "ready h", "handling h", "utilisation", "occupancy"],
-            [
-                [
-                    a["agent"],
-                    a["logged_in_hours"],
-                    a["ready_hours"],
-                    a["handling_hours"],
-                    as_percent(a["utilisation"]),
-                    as_percent(a["occupancy"]),
-                ]
-                for a in built.agents
-            ],
-        )
-    if built.cost:
-        show_rows(
+            built.agents,
+            (
+                ("agent", "agent"),
+                ("logged in h", "logged_in_hours"),
+                ("ready h", "ready_hours"),
+                ("handling h", "handling_hours"),
+                ("utilisation", "utilisation"),
+                ("occupancy", "occupancy"),
+            ),
+        ),
+        (
             "Cost under the service model",
-            ["tenant", "month", "model", "fixed", "hourly", "total"],
-            [
-                [
-                    c["tenant"],
-                    c["month"],
-                    c["model"],
-                    c["fixed_fees"],
-                    c["hourly_charges"],
-                    c["total"],
-                ]
-                for c in built.cost
-            ],
-        )
+            built.cost,
+            (
+                ("tenant", "tenant"),
+                ("month", "month"),
+                ("model", "model"),
+                ("fixed", "fixed_fees"),
+                ("hourly", "hourly_charges"),
+                ("total", "total"),
+            ),
+        ),
+    ):
+        if entries:
+            show_rows(
+                title,
+                [heading for heading, _ in columns],
+                [[_shown(key, entry[key]) for _, key in columns] for entry in entries],
+            )
+
+
+def _shown(key: str, value: Any) -> Any:
+    return as_percent(value) if key in ("utilisation", "occupancy") else value
