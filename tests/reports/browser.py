@@ -32,7 +32,7 @@ def _install() -> str:
     if os.geteuid() != 0:
         return "installing chromium needs root (apt-get)"
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    install = [apt, "install", "-y", "--no-install-recommends", *PACKAGES]
+    install = [apt, "install", "-y", *PACKAGES]
     for commands in ([install], [[apt, "update"], install]):
         done = None
         for command in commands:
