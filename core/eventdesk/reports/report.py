@@ -100,7 +100,7 @@ def build_report(
     summary = grouped(db, window, None)
     by_channel = grouped(db, window, "channel")
     total = sum(entry["incidents"] for entry in by_channel)
-    deflection = _deflection(db, window, total)
+    deflection = deflection_of(db, window, total)
     return Report(
         tenant=tenant,
         since=start,
@@ -204,7 +204,7 @@ def _interpolated(ordered: list[float], fraction: float) -> float | None:
     return ordered[low] + (rank - low) * (ordered[high] - ordered[low])
 
 
-def _deflection(db: SQLDatabase, window: Window, incidents: int) -> dict[str, Any]:
+def deflection_of(db: SQLDatabase, window: Window, incidents: int) -> dict[str, Any]:
     clauses, params = ["at < ?"], [stored_time(window.until)]
     if window.since is not None:
         clauses.append("at >= ?")
