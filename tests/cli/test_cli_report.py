@@ -44,3 +44,33 @@ def test_bad_requests_fail_in_one_line(eventdesk, tmp_path: Path) -> None:
     assert "cannot write" in failed_in_one_line(eventdesk("report", "--html", str(missing)))
     # A period that is not one is a misuse of the command.
     assert eventdesk("report", "--period", "fortnight").exit_code == 2
+
+
+def test_a_benchmark_of_the_tenants_operations(eventdesk) -> None:
+    for name, model in (("acme", "shared"), ("globex", "shared")):
+        succeeded(eventdesk("tenant", "add", name, "--model", model, "--manager", "sofia"))
+    succeeded(
+        eventdesk(
+            "incident",
+            "open",
+            "-s",
+            "Mail",
+            "-i",
+            "2",
+            "-u",
+            "2",
+            "--tenant",
+            "acme",
+            "--channel",
+            "email",
+        )
+    )
+    result = json_of(eventdesk("benchmark", "-k", "2", "--seed", "3", "--json"))
+    assert (result["k"], result["seed"]) == (2, 3)
+    assert [o["operation"] for o in result["operations"]] == ["acme", "globex"]
+    assert result["operations"][0]["features"]["email_share"] == 1.0
+    assert sorted(op for c in result["clusters"] for op in c["operations"]) == ["acme", "globex"]
+    shown = succeeded(eventdesk("benchmark", "-k", "2")).stdout
+    assert "Each operation against its cluster's medians" in shown
+    # Fail to cluster into no clusters.
+    assert "k" in failed_in_one_line(eventdesk("benchmark", "-k", "0"))

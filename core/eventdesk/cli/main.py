@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from eventdesk import __version__
+from eventdesk.cli.benchmark import benchmark_command
 from eventdesk.cli.context import ActorParam, DeskContext, pass_desk
 from eventdesk.cli.incident import incident
 from eventdesk.cli.intake import channel, contact, dead_letters, deliveries, intake
@@ -152,6 +153,7 @@ cli.add_command(kb)
 cli.add_command(token)
 cli.add_command(serve)
 cli.add_command(report)
+cli.add_command(benchmark_command)
 get_plugin_manager().hook.register_commands(cli=cli)
 
 
