@@ -9,7 +9,9 @@ from datetime import UTC, datetime
 
 import pytest
 from eventdesk import InvalidValueError
+from eventdesk.reports.html import render_html
 from eventdesk.reports.report import build_report
+from eventdesk.tenancy import AccessDeniedError, Actor
 from eventsourcing.domain import Aggregate, event
 
 TUESDAY_8 = datetime(2026, 3, 3, 8, 0, tzinfo=UTC)
@@ -168,3 +170,26 @@ def test_bad_report_requests_name_what_was_wrong(desk, history):
         build_report(desk, since=TUESDAY_8, until=TUESDAY_8)
     with pytest.raises(Exception, match="nobody"):
         build_report(desk, tenant="nobody")
+
+
+def test_who_may_read_which_report(desk, history):
+    history()
+    gil = Actor.tenant_user("gil", "initech")
+    # A tenant user's report is its own company's, whatever it asks for.
+    assert build_report(desk, until=TUESDAY_8, actor=gil).tenant == "initech"
+    assert build_report(desk, until=TUESDAY_8, actor=gil).summary["incidents"] == 1
+    # Fail to read another company's figures, or (as an agent) every tenant's.
+    desk.tenancy.register_tenant("acme", model="shared", service_manager="sofia")
+    with pytest.raises(AccessDeniedError):
+        build_report(desk, tenant="acme", actor=gil)
+    with pytest.raises(AccessDeniedError):
+        build_report(desk, actor=Actor.agent("cy"))
+    # An agent reads the tenants its teams serve.
+    assert build_report(desk, tenant="initech", actor=Actor.agent("cy")).summary["incidents"] == 1
+
+
+def test_an_empty_desk_has_a_report_too(desk):
+    report = build_report(desk)
+    assert report.summary == {"incidents": 0, "deflections": 0}
+    assert (report.backlog["open"], report.channel_mix, report.sla) == (0, (), ())
+    assert render_html(report).count("Plotly.newPlot") == 5

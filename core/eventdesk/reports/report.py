@@ -22,6 +22,7 @@ from eventdesk.projections.metrics import (
 )
 from eventdesk.reports.query import PERIODS, Window, grouped
 from eventdesk.storage import SQLDatabase
+from eventdesk.tenancy.access import Actor, ActorKind
 from eventdesk.tenancy.cost import month_bounds
 
 if TYPE_CHECKING:
@@ -87,9 +88,14 @@ def build_report(
     [since, until) (until: now on the desk's clock)."""
     if period not in PERIODS:
         raise InvalidValueError("period", period, "day, week or month")
+    if tenant is None and isinstance(actor, Actor) and actor.kind == ActorKind.TENANT_USER:
+        tenant = actor.tenant  # a tenant user's report is its own company's
     if tenant is not None:
         desk.tenancy.tenant(tenant)  # names an unknown tenant
-    desk.tenancy.guard(actor, "read the report of", tenant=tenant, tenant_users=True)
+    # Administrators see every tenant; agents the tenants they serve; users their own.
+    desk.tenancy.guard(
+        actor, "read the report of", tenant=tenant, tenant_users=True, agents=tenant is not None
+    )
     end = until.astimezone(UTC) if until is not None else desk.clock.now()
     start = since.astimezone(UTC) if since is not None else None
     if start is not None and start >= end:
@@ -352,7 +358,10 @@ def _months(start: date, end: datetime) -> Iterator[date]:
 
 
 def _cost(desk: ServiceDesk, window: Window, actor: str) -> list[dict[str, Any]]:
-    """Each tenant's cost under its service model, month by month over the window."""
+    """Each tenant's cost under its service model, month by month over the window (not
+    in an agent's report: prices are for administrators and the tenant's own users)."""
+    if isinstance(actor, Actor) and actor.kind == ActorKind.AGENT:
+        return []
     tenants = (
         [window.tenant]
         if window.tenant is not None
