@@ -467,3 +467,75 @@ def live_server() -> Iterator[Callable[[Any], LiveServer]]:
     yield serve
     for server in started:
         server.stop()
+
+
+# --- the Graph API of WhatsApp, on loopback (uvicorn + starlette) --------------------------
+
+
+class GraphApi:
+    """A Graph-API-shaped server for the WhatsApp channel: ``POST /{version}/{phone number
+    id}/messages`` with the bearer token it is given; it keeps each request and answers
+    ``messages[0].id`` (``wamid.sent-1``, ...), or the errors it is told to, in order."""
+
+    TOKEN = "graph-access-token"
+    PHONE_NUMBER_ID = "106540352242922"
+
+    def __init__(self, live_server: Callable[[Any], LiveServer]) -> None:
+        from starlette.applications import Starlette
+        from starlette.requests import Request
+        from starlette.responses import JSONResponse
+        from starlette.routing import Route
+
+        self.requests: list[dict[str, Any]] = []
+        self.errors: list[tuple[int, int, str]] = []  # (HTTP status, Graph error code, message)
+        graph = self
+
+        async def messages(request: Request) -> JSONResponse:
+            body = await request.body()
+            record = {
+                "path": request.url.path,
+                "headers": dict(request.headers),
+                "json": json.loads(body),
+            }
+            graph.requests.append(record)
+            if request.headers.get("authorization") != f"Bearer {graph.TOKEN}":
+                record["status"] = 401
+                return JSONResponse(
+                    {"error": {"message": "Invalid OAuth access token.", "code": 190}}, 401
+                )
+            if graph.errors:
+                status, code, message = graph.errors.pop(0)
+                record["status"] = status
+                return JSONResponse({"error": {"message": message, "code": code}}, status)
+            record["status"] = 200
+            sent = sum(1 for r in graph.requests if r["status"] == 200)
+            to = record["json"]["to"]
+            return JSONResponse(
+                {
+                    "messaging_product": "whatsapp",
+                    "contacts": [{"input": to, "wa_id": to}],
+                    "messages": [{"id": f"wamid.sent-{sent}"}],
+                }
+            )
+
+        app = Starlette(routes=[Route("/{version}/{number}/messages", messages, methods=["POST"])])
+        self.server = live_server(app)
+        self.url = self.server.url
+
+    def settings(self, **more: Any) -> dict[str, Any]:
+        """The whatsapp channel's settings to send through this server."""
+        return {
+            "base_url": self.url,
+            "access_token": self.TOKEN,
+            "phone_number_id": self.PHONE_NUMBER_ID,
+            **more,
+        }
+
+    def sent(self) -> list[dict[str, Any]]:
+        """The bodies of the messages it accepted, in order."""
+        return [r["json"] for r in self.requests if r["status"] == 200]
+
+
+@pytest.fixture
+def graph_api(live_server: Callable[[Any], LiveServer]) -> GraphApi:
+    return GraphApi(live_server)

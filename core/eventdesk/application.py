@@ -575,10 +575,13 @@ class ServiceDesk(Application):
         actor: str = SYSTEM_ACTOR,
         send: bool = True,
         expected_version: int | None = None,
+        template: str | None = None,
     ) -> IncidentView:
         """Reply to the incident's contact: a public message by a human agent, sent on
         ``channel`` (by default the channel the contact last wrote on), threaded with
-        the conversation's earlier messages on that channel.
+        the conversation's earlier messages on that channel. ``template`` names a
+        pre-approved message template, for a channel that needs one (WhatsApp outside
+        its 24-hour window).
 
         The reply and its delivery are saved together; with ``send`` the delivery is
         tried at once, and a failed attempt is tried again later by
@@ -587,7 +590,7 @@ class ServiceDesk(Application):
         incident = self._load(ref, expected_version, actor=actor, action="reply")
         at = self.clock.now()
         records, delivery = self.intake._prepare_reply(
-            incident, text, channel=channel, actor=actor, at=at
+            incident, text, channel=channel, actor=actor, at=at, template=template
         )
         self._save(incident, *self._work_items_after(incident, "comment", actor, at), *records)
         if send:

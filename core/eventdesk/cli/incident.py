@@ -299,9 +299,16 @@ def comment(
     "Reply to the incident's contact, on the channel they last wrote on (or --channel).",
     click.argument("text"),
     click.option("--channel", "channel_name", help="Another channel the contact is on."),
+    click.option(
+        "--template",
+        metavar="NAME",
+        help="Send it as this pre-approved template (WhatsApp, outside its 24-hour window).",
+    ),
 )
-def reply(ctx: DeskContext, ref: str, text: str, channel_name: str | None) -> IncidentView:
-    return ctx.desk.reply(ref, text, channel=channel_name, actor=ctx.actor)
+def reply(
+    ctx: DeskContext, ref: str, text: str, channel_name: str | None, template: str | None
+) -> IncidentView:
+    return ctx.desk.reply(ref, text, channel=channel_name, actor=ctx.actor, template=template)
 
 
 @incident.command()

@@ -24,6 +24,7 @@ from eventdesk.cli.plugins import plugins
 from eventdesk.cli.report import report
 from eventdesk.cli.serve import serve
 from eventdesk.cli.sla import calendar, sla
+from eventdesk.cli.staffing import staffing
 from eventdesk.cli.tenancy import access, agent, route, team, tenant
 from eventdesk.cli.tokens import token
 from eventdesk.clock import ManualClock
@@ -152,6 +153,7 @@ for group in (channel, intake, contact, dead_letters, deliveries):
 cli.add_command(kb)
 cli.add_command(token)
 cli.add_command(serve)
+cli.add_command(staffing)
 cli.add_command(report)
 cli.add_command(benchmark_command)
 get_plugin_manager().hook.register_commands(cli=cli)

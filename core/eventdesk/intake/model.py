@@ -20,7 +20,7 @@ from typing import Any
 
 from eventsourcing.domain import Aggregate, event
 
-from eventdesk.errors import DomainError
+from eventdesk.errors import DomainError, InvalidValueError
 
 NAMESPACE = uuid.UUID("9d4e2b1a-6c3f-5e8d-a1b2-7f0c3e5d9a42")
 
@@ -32,6 +32,9 @@ RETRY_DELAYS = (
     timedelta(hours=2),
     timedelta(hours=6),
 )
+
+# What a provider says became of a sent message, in the order they go further; failed is final.
+RECEIPTS = ("sent", "delivered", "read", "failed")
 
 
 def message_key_id(channel: str, message_id: str) -> uuid.UUID:
@@ -235,3 +238,29 @@ class Delivery(Aggregate):
         self.last_error = error
         self.next_attempt_at = next_attempt_at
         self.state = "pending" if next_attempt_at is not None else "failed"
+
+    # --- receipts: what the provider says became of a delivered message ------------------
+
+    receipt: str | None = None  # sent | delivered | read | failed (None: no word yet)
+    receipt_detail: str | None = None
+
+    def record_receipt(
+        self, status: str, *, at: datetime, actor: str, detail: str | None = None
+    ) -> bool:
+        """Record the provider's word on the message; True if it told something new.
+
+        Receipts arrive out of order and more than once, so the furthest status is
+        kept (sent < delivered < read) and ``failed`` is final."""
+        if status not in RECEIPTS:
+            raise InvalidValueError("receipt status", status, "one of " + ", ".join(RECEIPTS))
+        if self.receipt is not None and RECEIPTS.index(status) <= RECEIPTS.index(self.receipt):
+            return False
+        self._receipt_recorded(status=status, detail=detail, actor=actor, timestamp=at)
+        return True
+
+    @event("ReceiptRecorded")
+    def _receipt_recorded(
+        self, status: str, detail: str | None, actor: str, timestamp: datetime
+    ) -> None:
+        self.receipt = status
+        self.receipt_detail = detail

@@ -44,6 +44,7 @@ from eventdesk.channels.base import (
     InboundMessage,
     OutboundMessage,
     PayloadError,
+    Receipt,
 )
 from eventdesk.clock import as_utc
 from eventdesk.contacts.model import Contact
@@ -68,6 +69,8 @@ from eventdesk.intake.model import (
     message_key_id,
     thread_key_id,
 )
+from eventdesk.intake.receipts import provider_records
+from eventdesk.intake.receipts import record as record_receipt
 from eventdesk.projections.incidents import read_time
 from eventdesk.views import to_jsonable
 
@@ -93,7 +96,8 @@ class IntakeResult:
     """What intake did with one message of a payload (or with the whole payload).
 
     ``status`` is ``opened``, ``appended``, ``reopened``, ``duplicate``,
-    ``ignored``, ``dead_letter`` or ``unauthenticated``.
+    ``ignored``, ``receipt`` (a provider's word on a message the desk sent),
+    ``dead_letter`` or ``unauthenticated``.
     """
 
     status: str
@@ -125,6 +129,7 @@ class DeliverySummary:
     next_attempt_at: datetime | None
     last_error: str | None
     requested_at: datetime
+    receipt: str | None = None  # the provider's word: sent, delivered, read or failed
 
     def to_dict(self) -> dict[str, Any]:
         return to_jsonable(self)
@@ -263,9 +268,18 @@ class IntakeService:
     ) -> IntakeResult:
         if isinstance(item, Ignored):
             return self._ignore(channel, item, actor)
+        if isinstance(item, Receipt):
+            status, incident, reason = record_receipt(self.desk, channel.name, item, actor)
+            return IntakeResult(
+                status=status,
+                channel=channel.name,
+                message_id=item.provider_id,
+                incident=incident,
+                reason=reason,
+            )
         if not isinstance(item, InboundMessage):
             raise InvalidValueError(
-                "parsed message", type(item).__name__, "an InboundMessage or Ignored"
+                "parsed message", type(item).__name__, "an InboundMessage, Ignored or Receipt"
             )
         message = attrs.evolve(item, channel=channel.name)
         if not message.message_id:
@@ -518,7 +532,14 @@ class IntakeService:
     # --- replying ---------------------------------------------------------------
 
     def _prepare_reply(
-        self, incident: Incident, text: str, *, channel: str | None, actor: str, at: datetime
+        self,
+        incident: Incident,
+        text: str,
+        *,
+        channel: str | None,
+        actor: str,
+        at: datetime,
+        template: str | None = None,
     ) -> tuple[list[Any], Delivery]:
         """Add an agent's reply to the incident and make its delivery; saved by the caller."""
         if incident.contact is None:
@@ -552,6 +573,10 @@ class IntakeService:
             in_reply_to=(inbound or earlier)[-1].message_id if earlier else None,
             references=_references([m.message_id for m in earlier if m.message_id]),
             author=str(actor),
+            template=template,
+        )
+        message = built.prepare_reply(
+            message, last_inbound_at=max((m.at for m in inbound), default=None), now=at
         )
         incident.add_comment(
             text,
@@ -609,7 +634,7 @@ class IntakeService:
         else:
             delivery.record_attempt(ok=True, at=now, provider_id=provider_id, actor=DELIVERY_ACTOR)
         try:
-            self.desk.save(delivery)
+            self.desk.save(delivery, *provider_records(delivery, actor=DELIVERY_ACTOR, at=now))
         except IntegrityError:  # another worker sent it meanwhile
             return self.desk.repository.get(delivery.id).state
         return delivery.state
@@ -658,6 +683,7 @@ class IntakeService:
                 else None,
                 last_error=row["last_error"],
                 requested_at=read_time(row["requested_at"]),
+                receipt=row.get("receipt"),
             )
             for row in rows
         ]
