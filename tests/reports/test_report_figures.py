@@ -5,7 +5,7 @@ Times are in seconds; percentiles interpolate between the closest ranks.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from eventdesk import InvalidValueError
@@ -193,3 +193,26 @@ def test_an_empty_desk_has_a_report_too(desk):
     assert report.summary == {"incidents": 0, "deflections": 0}
     assert (report.backlog["open"], report.channel_mix, report.sla) == (0, (), ())
     assert render_html(report).count("Plotly.newPlot") == 5
+
+
+def test_many_things_at_one_instant(desk, clock):
+    # Routed, released, requeued and routed again, presence changed back and forth, and an
+    # incident opened, resolved and reopened, all at the same moment: each is its own row.
+    tenancy = desk.tenancy
+    tenancy.register_tenant("initech", model="shared", service_manager="sofia")
+    tenancy.form_team("pool", kind="shared")
+    tenancy.register_agent("cy", teams=["pool"])
+    for presence in ("available", "away", "available"):
+        tenancy.set_presence("cy", presence)
+    number = desk.open_incident("Printer", impact=2, urgency=2, tenant="initech").number
+    tenancy.route()
+    desk.resolve(number, code="fixed", actor="cy")
+    desk.reopen(number, reason="again", actor="gil")
+    tenancy.route()
+    clock.advance(timedelta(hours=1))
+    report = build_report(desk)
+    assert report.backlog["open"] == 1
+    assert report.summary["reopened"] == 1
+    assert [(a["agent"], a["logged_in_hours"], a["handling_hours"]) for a in report.agents] == [
+        ("cy", 1.0, 1.0)
+    ]

@@ -108,8 +108,9 @@ class MetricsIndex(Projection):
             db.execute(f"CREATE INDEX IF NOT EXISTS {INCIDENTS}_{column} ON {INCIDENTS} ({column})")
         db.execute(
             f"""CREATE TABLE IF NOT EXISTS {OPEN_SPANS} (
-                incident_id TEXT NOT NULL, since TEXT NOT NULL, until TEXT,
-                PRIMARY KEY (incident_id, since))"""
+                incident_id TEXT NOT NULL, version BIGINT NOT NULL,
+                since TEXT NOT NULL, until TEXT,
+                PRIMARY KEY (incident_id, version))"""
         )
         db.execute(
             f"""CREATE TABLE IF NOT EXISTS {SLA_CLOCKS} (
@@ -119,14 +120,15 @@ class MetricsIndex(Projection):
         )
         db.execute(
             f"""CREATE TABLE IF NOT EXISTS {PRESENCE} (
-                agent TEXT NOT NULL, presence TEXT NOT NULL, since TEXT NOT NULL, until TEXT,
-                PRIMARY KEY (agent, since))"""
+                agent TEXT NOT NULL, version BIGINT NOT NULL, presence TEXT NOT NULL,
+                since TEXT NOT NULL, until TEXT,
+                PRIMARY KEY (agent, version))"""
         )
         db.execute(
             f"""CREATE TABLE IF NOT EXISTS {HANDLING} (
-                item TEXT NOT NULL, agent TEXT NOT NULL, team TEXT,
+                item TEXT NOT NULL, version BIGINT NOT NULL, agent TEXT NOT NULL, team TEXT,
                 tenant TEXT, channel TEXT, since TEXT NOT NULL, until TEXT,
-                PRIMARY KEY (item, since))"""
+                PRIMARY KEY (item, version))"""
         )
         db.execute(
             f"""CREATE TABLE IF NOT EXISTS {ITEMS} (
@@ -190,9 +192,7 @@ class MetricsIndex(Projection):
                     *period_keys(event.timestamp),
                 ],
             )
-            db.execute(
-                f"INSERT INTO {OPEN_SPANS} (incident_id, since) VALUES (?, ?)", [incident, at]
-            )
+            self._open_span(db, event, at)
             return
         rows = db.execute(f"SELECT * FROM {INCIDENTS} WHERE id = ?", [incident])
         if not rows:
@@ -204,14 +204,19 @@ class MetricsIndex(Projection):
                 [at, incident],
             )
         elif isinstance(event, Incident.Reopened):
-            db.execute(
-                f"INSERT INTO {OPEN_SPANS} (incident_id, since) VALUES (?, ?)", [incident, at]
-            )
+            self._open_span(db, event, at)
         if changes:
             columns = ", ".join(f"{name} = ?" for name in changes)
             db.execute(
                 f"UPDATE {INCIDENTS} SET {columns} WHERE id = ?", [*changes.values(), incident]
             )
+
+    @staticmethod
+    def _open_span(db: SQLDatabase, event: Any, at: str) -> None:
+        db.execute(
+            f"INSERT INTO {OPEN_SPANS} (incident_id, version, since) VALUES (?, ?, ?)",
+            [str(event.originator_id), event.originator_version, at],
+        )
 
     def _changes(self, row: dict[str, Any], event: Any, at: str) -> dict[str, Any]:
         """The columns an event changes (times in seconds are filled in at flush)."""
@@ -291,9 +296,9 @@ class MetricsIndex(Projection):
             known = db.execute(f"SELECT tenant, channel FROM {ITEMS} WHERE item = ?", [item])
             tenant, channel = (known[0]["tenant"], known[0]["channel"]) if known else (None, None)
             db.execute(
-                f"INSERT INTO {HANDLING} (item, agent, team, tenant, channel, since) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
-                [item, event.agent, event.team, tenant, channel, at],
+                f"INSERT INTO {HANDLING} (item, version, agent, team, tenant, channel, since) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [item, event.originator_version, event.agent, event.team, tenant, channel, at],
             )
 
     def _presence_changed(self, db: SQLDatabase, event: Any) -> None:
@@ -306,8 +311,8 @@ class MetricsIndex(Projection):
         )
         if event.presence != Presence.OFFLINE.value:
             db.execute(
-                f"INSERT INTO {PRESENCE} (agent, presence, since) VALUES (?, ?, ?)",
-                [agent, event.presence, at],
+                f"INSERT INTO {PRESENCE} (agent, version, presence, since) VALUES (?, ?, ?, ?)",
+                [agent, event.originator_version, event.presence, at],
             )
 
     # --- what needs the SLA engine -----------------------------------------------------
