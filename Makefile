@@ -34,6 +34,7 @@ bench: $(STAMP)
 	$(PY) bench/intake_email.py $(EMAIL_ARGS)
 	$(PY) bench/knowledge.py $(KNOWLEDGE_ARGS)
 	$(PY) bench/chat_routing.py $(CHAT_ARGS)
+	$(PY) bench/reports.py $(REPORTS_ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -33,9 +33,11 @@ from eventdesk.projections.base import Projector
 from eventdesk.projections.definitions import DefinitionIndex
 from eventdesk.projections.incidents import IncidentList
 from eventdesk.projections.intake import DeadLetterIndex, DeliveryIndex
+from eventdesk.projections.metrics import MetricsIndex
 from eventdesk.projections.sla_timers import SlaTimerIndex
 from eventdesk.projections.tokens import TokenIndex
 from eventdesk.projections.work_log import WorkLog
+from eventdesk.reports.facts import sla_facts
 from eventdesk.sla.service import SlaService
 from eventdesk.storage import StoreConfig
 from eventdesk.tenancy.access import Actor, ActorKind
@@ -111,6 +113,7 @@ class ServiceDesk(Application):
             self.dead_letter_index = DeadLetterIndex()
             self.delivery_index = DeliveryIndex()
             self.token_index = TokenIndex()
+            self.metrics_index = MetricsIndex(lambda incident_id: sla_facts(self, incident_id))
             self.projector = Projector(
                 self,
                 self.store.open_sql(),
@@ -124,6 +127,7 @@ class ServiceDesk(Application):
                     self.delivery_index,
                     self.knowledge.index,
                     self.token_index,
+                    self.metrics_index,
                 ],
             )
 

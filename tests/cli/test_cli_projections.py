@@ -27,6 +27,7 @@ def test_status_shows_each_read_model_behind_then_caught_up(eventdesk):
         "deliveries",
         "knowledge",
         "api_tokens",
+        "metrics",
     }
     assert all(row["head"] == 4 for row in before)
     assert all(row["position"] + row["behind"] == row["head"] for row in before)

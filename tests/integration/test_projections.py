@@ -37,6 +37,7 @@ def test_each_read_model_tracks_how_far_it_has_got(desk):
         "deliveries",
         "knowledge",
         "api_tokens",
+        "metrics",
     }
     assert set(positions(desk).values()) == {0}
 

@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from eventdesk import __version__
+from eventdesk.cli.benchmark import benchmark_command
 from eventdesk.cli.context import ActorParam, DeskContext, pass_desk
 from eventdesk.cli.contingency import contingency
 from eventdesk.cli.escalation import escalation
@@ -22,6 +23,7 @@ from eventdesk.cli.output import (
     show_sla,
 )
 from eventdesk.cli.plugins import plugins
+from eventdesk.cli.report import report
 from eventdesk.cli.serve import serve
 from eventdesk.cli.sla import calendar, sla
 from eventdesk.cli.staffing import staffing
@@ -156,6 +158,8 @@ cli.add_command(token)
 cli.add_command(serve)
 cli.add_command(staffing)
 cli.add_command(contingency)
+cli.add_command(report)
+cli.add_command(benchmark_command)
 get_plugin_manager().hook.register_commands(cli=cli)
 
 
