@@ -20,6 +20,7 @@ from eventdesk.cli.output import (
     show_sla,
 )
 from eventdesk.cli.plugins import plugins
+from eventdesk.cli.replay import import_group
 from eventdesk.cli.serve import serve
 from eventdesk.cli.sla import calendar, sla
 from eventdesk.cli.tenancy import access, agent, route, team, tenant
@@ -150,6 +151,7 @@ for group in (channel, intake, contact, dead_letters, deliveries):
 cli.add_command(kb)
 cli.add_command(token)
 cli.add_command(serve)
+cli.add_command(import_group)
 get_plugin_manager().hook.register_commands(cli=cli)
 
 
