@@ -71,9 +71,10 @@ def import_log(
         source=log.source, file=file, cases_read=len(log.cases), rows_read=log.rows_read
     )
     report.rejected.extend(log.unreadable)
+    imported_before = set(imported_numbers(desk, log.source).values())
     for start in range(0, len(log.cases), batch_size):
         batch = log.cases[start : start + batch_size]
-        _save_batch(desk, batch, report)
+        _save_batch(desk, batch, report, imported_before)
         if progress is not None:
             progress(len(batch))
     if catch_up:
@@ -81,11 +82,16 @@ def import_log(
     return report
 
 
-def _save_batch(desk: Any, batch: Sequence[SourceCase], report: ImportReport) -> None:
+def _save_batch(
+    desk: Any, batch: Sequence[SourceCase], report: ImportReport, imported_before: set[str]
+) -> None:
     """Save the batch's new cases in one transaction; if another writer took one of
-    their numbers or cases meanwhile, look again and retry."""
-    for _ in range(_ATTEMPTS):
-        new = [case for case in batch if not _imported(desk, case)]
+    their numbers or cases meanwhile, look again, case by case, and retry."""
+    for attempt in range(_ATTEMPTS):
+        if attempt == 0:
+            new = [case for case in batch if case.case_id not in imported_before]
+        else:
+            new = [case for case in batch if not _imported(desk, case)]
         skipped = len(batch) - len(new)
         if not new:
             report.cases_skipped += skipped
