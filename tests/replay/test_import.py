@@ -163,3 +163,27 @@ def test_both_real_logs_import_completely(tmp_path: Path) -> None:
     assert "status '-100' has no place in the lifecycle" in reasons
     assert len(servicenow.rejected) < 20
     desk.close()
+
+
+def test_a_case_another_import_saved_meanwhile_is_skipped_not_doubled(desk: ServiceDesk) -> None:
+    """Two imports of one file at once: the second looked before the first saved, so it
+    believes no case is imported; its save fails on the first case's import key, and it
+    looks again, case by case."""
+    from eventdesk.replay.importer import _save_batch
+    from eventdesk.replay.model import ImportReport
+
+    log = read_bpi2013(BPI_CSV)
+    import_log(desk, log)
+    head = desk.projector.head()
+    report = ImportReport(source="bpi2013", file="")
+    _save_batch(desk, log.cases, report, imported_before=set())  # a stale look
+    assert (report.cases_imported, report.cases_skipped) == (0, 5)
+    assert desk.projector.head() == head
+
+
+def test_incident_numbers_continue_after_the_desk_s_own(desk: ServiceDesk) -> None:
+    own = desk.open_incident("Printer on fire", impact=1, urgency=1, actor="ana")
+    import_log(desk, read_servicenow(SERVICENOW_CSV))
+    numbers = sorted(imported_numbers(desk, "servicenow"))
+    assert numbers[0] > own.number and len(numbers) == 6
+    assert desk.open_incident("After the import", impact=3, urgency=3).number > numbers[-1]
