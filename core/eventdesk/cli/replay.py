@@ -100,8 +100,14 @@ def _run_import(
     ) as progress:
         task = progress.add_task(file.name, total=len(log.cases))
         report = import_log(
-            desk, log, file=str(file), progress=lambda done: progress.advance(task, done)
+            desk,
+            log,
+            file=str(file),
+            progress=lambda done: progress.advance(task, done),
+            catch_up=False,
         )
+        progress.update(task, description=f"{file.name}: updating the read models")
+        desk.catch_up()
     if as_json:
         emit_json(report.to_mapping())
     else:
