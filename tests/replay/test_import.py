@@ -187,3 +187,17 @@ def test_incident_numbers_continue_after_the_desk_s_own(desk: ServiceDesk) -> No
     numbers = sorted(imported_numbers(desk, "servicenow"))
     assert numbers[0] > own.number and len(numbers) == 6
     assert desk.open_incident("After the import", impact=3, urgency=3).number > numbers[-1]
+
+
+def test_an_xes_not_written_as_openxes_writes_it_is_read_by_the_xml_parser(
+    tmp_path: Path,
+) -> None:
+    """The fast scan reads OpenXES's layout; any other (here: value before key) falls back
+    to the XML parser, with the same result."""
+    import re
+
+    text = BPI_XES.read_text()
+    swapped = re.sub(r'key="([^"]*)" value="([^"]*)"', r'value="\2" key="\1"', text)
+    other = tmp_path / "other-writer.xes"
+    other.write_text(swapped)
+    assert read_bpi2013(other).cases == read_bpi2013(BPI_XES).cases
