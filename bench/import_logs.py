@@ -40,6 +40,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
+import run  # bench/run.py, beside this file: the events table and its durability
 from eventdesk import ServiceDesk
 from eventdesk.replay.bpi2013 import read_bpi2013
 from eventdesk.replay.importer import BATCH_SIZE, import_log
@@ -49,10 +50,6 @@ from eventdesk.replay.servicenow import read_servicenow
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 DEFAULT_BPI = DATA / "bpi2013_volvo_vinst" / "BPI_Challenge_2013_incidents.xes.gz"
 DEFAULT_SERVICENOW = DATA / "uci_incident_event_log" / "incident_event_log.csv.gz"
-EVENTS_TABLE = (
-    "CREATE TABLE stored_events (originator_id TEXT, originator_version INTEGER, "
-    "topic TEXT, state BLOB, PRIMARY KEY (originator_id, originator_version))"
-)
 READERS: dict[str, Callable[[Path], SourceLog]] = {
     "bpi2013": read_bpi2013,
     "servicenow": read_servicenow,
@@ -65,15 +62,6 @@ def timed(action: Callable[[], Any]) -> tuple[float, Any]:
     return time.perf_counter() - started, result
 
 
-def durability(desk: ServiceDesk) -> tuple[str, str]:
-    with desk.recorder.datastore.transaction(commit=False) as cursor:
-        cursor.execute("PRAGMA journal_mode")
-        journal_mode = str(cursor.fetchone()[0])
-        cursor.execute("PRAGMA synchronous")
-        synchronous = str(cursor.fetchone()[0])
-    return journal_mode, synchronous
-
-
 def raw_insert(
     path: Path, rows: Sequence[tuple[Any, ...]], transactions: int, modes: tuple[str, str]
 ) -> float:
@@ -82,7 +70,7 @@ def raw_insert(
     with closing(sqlite3.connect(path, isolation_level=None)) as conn:
         conn.execute(f"PRAGMA journal_mode={modes[0]}")
         conn.execute(f"PRAGMA synchronous={modes[1]}")
-        conn.execute(EVENTS_TABLE)
+        conn.execute(run.SQLITE_EVENTS_TABLE)
 
         def insert() -> None:
             for start in range(0, len(rows), per_transaction):
@@ -113,7 +101,7 @@ def measure(logs: dict[str, Path], folder: Path, cases: int | None) -> dict[str,
     db = folder / "import.db"
     results: dict[str, Any] = {"imports": []}
     with ServiceDesk(db=str(db)) as desk:
-        modes = durability(desk)
+        modes = run.sqlite_durability(desk)
         for source, path in logs.items():
             read_seconds, log = timed(lambda path=path, source=source: READERS[source](path))
             if cases is not None:
