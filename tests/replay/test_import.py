@@ -201,3 +201,21 @@ def test_an_xes_not_written_as_openxes_writes_it_is_read_by_the_xml_parser(
     other = tmp_path / "other-writer.xes"
     other.write_text(swapped)
     assert read_bpi2013(other).cases == read_bpi2013(BPI_XES).cases
+
+
+def test_a_case_whose_opening_does_not_fit_is_rejected_and_the_others_imported(
+    tmp_path: Path,
+) -> None:
+    import attrs
+
+    log = read_bpi2013(BPI_CSV)
+    broken = log.cases[2]
+    log.cases[2] = attrs.evolve(broken, opening=attrs.evolve(broken.opening, impact=7))
+    desk = ServiceDesk(db=str(tmp_path / "bpi.db"))
+    report = import_log(desk, log)
+    assert report.cases_imported == 4
+    [refused] = [r for r in report.rejected if r.case_id == broken.case_id]
+    assert refused.row == broken.rows[0].number
+    assert refused.reason == "the case cannot be opened: invalid impact 7: expected 1, 2 or 3"
+    assert sorted(imported_numbers(desk, "bpi2013")) == [f"INC000000{n}" for n in (1, 2, 3, 4)]
+    desk.close()

@@ -22,8 +22,8 @@ from eventsourcing.persistence import IntegrityError
 from eventsourcing.utils import get_topic
 
 from eventdesk.domain.numbering import find_last_number, incident_id
-from eventdesk.errors import ConcurrencyConflictError
-from eventdesk.replay.model import ImportReport, SourceCase
+from eventdesk.errors import ConcurrencyConflictError, EventDeskError
+from eventdesk.replay.model import ImportReport, Rejection, SourceCase
 from eventdesk.replay.reading import SourceLog
 from eventdesk.replay.replayer import replay_case
 
@@ -98,11 +98,18 @@ def _save_batch(
             return
         last = find_last_number(lambda n: _exists(desk, incident_id(n)), 0)
         aggregates: list[Aggregate] = []
-        rejected = []
-        events = 0
+        rejected: list[Rejection] = []
+        events = imported = 0
         at = desk.clock.now()
-        for sequence, case in enumerate(new, start=last + 1):
-            incident, case_rejected = replay_case(case, sequence)
+        for case in new:
+            try:
+                incident, case_rejected = replay_case(case, last + imported + 1)
+            except EventDeskError as error:  # the opening itself does not fit
+                first = case.rows[0]
+                reason = f"the case cannot be opened: {error}"
+                rejected.append(Rejection(case.case_id, first.number, first.status, reason))
+                continue
+            imported += 1
             events += len(incident.pending_events)
             rejected.extend(case_rejected)
             marker = ImportedCase(
@@ -118,7 +125,7 @@ def _save_batch(
         except IntegrityError:
             continue
         report.cases_skipped += skipped
-        report.cases_imported += len(new)
+        report.cases_imported += imported
         report.events_written += events
         report.rejected.extend(rejected)
         return
