@@ -8,6 +8,7 @@ without a time zone: they are taken as UTC.
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -59,8 +60,19 @@ COLUMNS = {
 
 
 def parse_time(text: str) -> datetime:
-    """``29/2/2016 01:16`` (day first, no time zone) as UTC."""
-    return datetime.strptime(text, "%d/%m/%Y %H:%M").replace(tzinfo=UTC)
+    """``29/2/2016 01:16`` (day first, no time zone) as UTC.
+
+    >>> parse_time("29/2/2016 01:16").isoformat()
+    '2016-02-29T01:16:00+00:00'
+    """
+    match = _TIME.fullmatch(text.strip())
+    if match is None:
+        raise ValueError(f"time {text!r} is not d/m/yyyy HH:MM")
+    day, month, year, hour, minute = map(int, match.groups())
+    return datetime(year, month, day, hour, minute, tzinfo=UTC)
+
+
+_TIME = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4}) (\d{1,2}):(\d{2})")
 
 
 def level(text: str) -> int:
