@@ -137,7 +137,7 @@ def test_figures_of_the_excerpt(tmp_path: Path) -> None:
 def test_both_real_logs_import_completely(tmp_path: Path) -> None:
     """The whole BPI 2013 incidents log and the whole UCI ServiceNow log; the BPI
     figures agree with its README."""
-    data = Path("/work/shared/data")
+    data = Path(__file__).resolve().parents[3] / "shared" / "data"  # ../shared/data
     bpi_file = data / "bpi2013_volvo_vinst" / "BPI_Challenge_2013_incidents.xes.gz"
     servicenow_file = data / "uci_incident_event_log" / "incident_event_log.csv.gz"
     if not bpi_file.exists() or not servicenow_file.exists():
