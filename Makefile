@@ -33,6 +33,7 @@ bench: $(STAMP)
 	$(PY) bench/routing.py $(ROUTING_ARGS)
 	$(PY) bench/intake_email.py $(EMAIL_ARGS)
 	$(PY) bench/knowledge.py $(KNOWLEDGE_ARGS)
+	$(PY) bench/chat_routing.py $(CHAT_ARGS)
 	$(PY) bench/import_logs.py $(IMPORT_ARGS)
 
 lint: $(STAMP)

@@ -289,6 +289,57 @@ def http_sink() -> Iterator[HttpSink]:
     sink.close()
 
 
+# --- a partner's webhook endpoint, served by uvicorn, that checks signatures ----------------
+
+WEBHOOK_SECRET = "the-secret-we-share-with-the-partner"
+
+
+class WebhookReceiver:
+    """A partner's endpoint for escalation webhooks (an ASGI app; ``webhook_receiver`` serves
+    it with uvicorn on loopback). It checks each post's ``X-EventDesk-Signature`` against
+    the HMAC-SHA256 of the body with the shared secret — its own code, not the plugin's —
+    answers 401 to a bad signature and otherwise the statuses it is told to, in order
+    (then 200), and takes each ``X-EventDesk-Delivery`` at most once."""
+
+    def __init__(self, secret: str = WEBHOOK_SECRET) -> None:
+        self.secret = secret
+        self.statuses: list[int] = []
+        self.posts: list[dict[str, Any]] = []  # every post, answered or not
+        self.taken: dict[str, dict[str, Any]] = {}  # what it accepted, by delivery id
+        self.url = ""
+
+    def app(self) -> Any:
+        import hashlib
+        import hmac
+
+        from starlette.applications import Starlette
+        from starlette.requests import Request
+        from starlette.responses import JSONResponse
+        from starlette.routing import Route
+
+        async def receive(request: Request) -> JSONResponse:
+            body = await request.body()
+            digest = hmac.new(self.secret.encode(), body, hashlib.sha256).hexdigest()
+            signed = request.headers.get("x-eventdesk-signature", "")
+            verified = hmac.compare_digest(signed, f"sha256={digest}")
+            status = 401 if not verified else (self.statuses.pop(0) if self.statuses else 200)
+            delivery = request.headers.get("x-eventdesk-delivery", "")
+            self.posts.append({"status": status, "verified": verified, "delivery": delivery})
+            if status != 200:
+                return JSONResponse({"error": "try again later"}, status_code=status)
+            self.taken.setdefault(delivery, json.loads(body))
+            return JSONResponse({"ticket": f"V-{len(self.taken)}"})
+
+        return Starlette(routes=[Route("/hooks/escalations", receive, methods=["POST"])])
+
+
+@pytest.fixture
+def webhook_receiver(live_server: Callable[[Any], LiveServer]) -> WebhookReceiver:
+    receiver = WebhookReceiver()
+    receiver.url = live_server(receiver.app()).url + "/hooks/escalations"
+    return receiver
+
+
 # --- a mail server on loopback that keeps what it is sent ------------------------------------
 
 
@@ -467,3 +518,75 @@ def live_server() -> Iterator[Callable[[Any], LiveServer]]:
     yield serve
     for server in started:
         server.stop()
+
+
+# --- the Graph API of WhatsApp, on loopback (uvicorn + starlette) --------------------------
+
+
+class GraphApi:
+    """A Graph-API-shaped server for the WhatsApp channel: ``POST /{version}/{phone number
+    id}/messages`` with the bearer token it is given; it keeps each request and answers
+    ``messages[0].id`` (``wamid.sent-1``, ...), or the errors it is told to, in order."""
+
+    TOKEN = "graph-access-token"
+    PHONE_NUMBER_ID = "106540352242922"
+
+    def __init__(self, live_server: Callable[[Any], LiveServer]) -> None:
+        from starlette.applications import Starlette
+        from starlette.requests import Request
+        from starlette.responses import JSONResponse
+        from starlette.routing import Route
+
+        self.requests: list[dict[str, Any]] = []
+        self.errors: list[tuple[int, int, str]] = []  # (HTTP status, Graph error code, message)
+        graph = self
+
+        async def messages(request: Request) -> JSONResponse:
+            body = await request.body()
+            record = {
+                "path": request.url.path,
+                "headers": dict(request.headers),
+                "json": json.loads(body),
+            }
+            graph.requests.append(record)
+            if request.headers.get("authorization") != f"Bearer {graph.TOKEN}":
+                record["status"] = 401
+                return JSONResponse(
+                    {"error": {"message": "Invalid OAuth access token.", "code": 190}}, 401
+                )
+            if graph.errors:
+                status, code, message = graph.errors.pop(0)
+                record["status"] = status
+                return JSONResponse({"error": {"message": message, "code": code}}, status)
+            record["status"] = 200
+            sent = sum(1 for r in graph.requests if r["status"] == 200)
+            to = record["json"]["to"]
+            return JSONResponse(
+                {
+                    "messaging_product": "whatsapp",
+                    "contacts": [{"input": to, "wa_id": to}],
+                    "messages": [{"id": f"wamid.sent-{sent}"}],
+                }
+            )
+
+        app = Starlette(routes=[Route("/{version}/{number}/messages", messages, methods=["POST"])])
+        self.server = live_server(app)
+        self.url = self.server.url
+
+    def settings(self, **more: Any) -> dict[str, Any]:
+        """The whatsapp channel's settings to send through this server."""
+        return {
+            "base_url": self.url,
+            "access_token": self.TOKEN,
+            "phone_number_id": self.PHONE_NUMBER_ID,
+            **more,
+        }
+
+    def sent(self) -> list[dict[str, Any]]:
+        """The bodies of the messages it accepted, in order."""
+        return [r["json"] for r in self.requests if r["status"] == 200]
+
+
+@pytest.fixture
+def graph_api(live_server: Callable[[Any], LiveServer]) -> GraphApi:
+    return GraphApi(live_server)

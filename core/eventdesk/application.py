@@ -19,10 +19,12 @@ from eventsourcing.persistence import IntegrityError, Recording
 from eventdesk.channels.registry import ChannelRegistry
 from eventdesk.clock import Clock, SystemClock
 from eventdesk.contacts.service import ContactService
+from eventdesk.contingency.service import ContingencyService
 from eventdesk.domain.incident import NOTES_MAX, Incident, Message
 from eventdesk.domain.numbering import find_last_number, incident_id, parse_number
 from eventdesk.domain.priority import PriorityMatrix, check_level
 from eventdesk.errors import ConcurrencyConflictError, IncidentNotFoundError, InvalidValueError
+from eventdesk.escalation.service import EscalationService
 from eventdesk.intake.dead_letters import DeadLetterService
 from eventdesk.intake.service import IntakeService
 from eventdesk.knowledge.service import KnowledgeService
@@ -95,10 +97,12 @@ class ServiceDesk(Application):
             self.sla = SlaService(self)
             self.tenancy = TenancyService(self)
             self.channels = ChannelRegistry(self)
+            self.escalations = EscalationService(self)
             self.contacts = ContactService(self)
             self.intake = IntakeService(self)
             self.dead_letters = DeadLetterService(self)
             self.knowledge = KnowledgeService(self)
+            self.contingency = ContingencyService(self)
             self.definition_index = DefinitionIndex()
             self.incident_list = IncidentList()
             self.sla_timer_index = SlaTimerIndex(self.sla.timers_for, self.sla.config)
@@ -571,10 +575,15 @@ class ServiceDesk(Application):
         actor: str = SYSTEM_ACTOR,
         send: bool = True,
         expected_version: int | None = None,
+        template: str | None = None,
+        author_kind: str = "agent",
     ) -> IncidentView:
-        """Reply to the incident's contact: a public message by a human agent, sent on
+        """Reply to the incident's contact: a public message by a human agent (or by
+        ``author_kind="bot"``, a self-service bot, which meets no response target), sent on
         ``channel`` (by default the channel the contact last wrote on), threaded with
-        the conversation's earlier messages on that channel.
+        the conversation's earlier messages on that channel. ``template`` names a
+        pre-approved message template, for a channel that needs one (WhatsApp outside
+        its 24-hour window).
 
         The reply and its delivery are saved together; with ``send`` the delivery is
         tried at once, and a failed attempt is tried again later by
@@ -583,7 +592,13 @@ class ServiceDesk(Application):
         incident = self._load(ref, expected_version, actor=actor, action="reply")
         at = self.clock.now()
         records, delivery = self.intake._prepare_reply(
-            incident, text, channel=channel, actor=actor, at=at
+            incident,
+            text,
+            channel=channel,
+            actor=actor,
+            at=at,
+            template=template,
+            author_kind=author_kind,
         )
         self._save(incident, *self._work_items_after(incident, "comment", actor, at), *records)
         if send:

@@ -34,9 +34,15 @@ def register_channels(register: Callable[[str, Any], None]) -> None:
 
 @hookspec
 def register_escalation_targets(register: Callable[[str, Any], None]) -> None:
-    """The desk is collecting where escalations can go: call ``register(name, target)``."""
+    """The desk is collecting where escalations can go: call ``register(name, target_factory)``
+    for each (an ``eventdesk.escalation.EscalationTarget`` subclass, built with its settings)."""
 
 
 @hookspec
 def track_event(desk: Any, event: Any) -> None:
     """A desk has just saved ``event``, one of its domain events (once per event, in order)."""
+
+
+@hookspec
+def message_taken(desk: Any, message: Any, result: Any) -> None:
+    """Intake has just taken ``message`` from a channel and saved what it did (``result``)."""

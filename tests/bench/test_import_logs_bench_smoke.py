@@ -32,7 +32,7 @@ def run_bench(*args: str) -> subprocess.CompletedProcess[str]:
 def test_the_table_gives_rates_and_ratios() -> None:
     done = run_bench(*EXCERPTS)
     assert done.returncode == 0, done.stderr
-    for label in ("import bpi2013", "import servicenow", "rebuild 9 read models"):
+    for label in ("import bpi2013", "import servicenow", r"rebuild \d+ read models"):
         row = re.search(rf"^{label}\s.*\s(\d+)\s+(\d+)\s+(\d+\.\d+)$", done.stdout, re.M)
         assert row, done.stdout
         assert all(float(figure) > 0 for figure in row.groups()), row.group(0)

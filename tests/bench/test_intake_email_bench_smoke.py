@@ -4,27 +4,13 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
-from pathlib import Path
+from collections.abc import Callable
 
-BENCH = Path(__file__).resolve().parents[2] / "bench" / "intake_email.py"
-TINY = ["--n", "20", "--repeat", "1"]
+SCRIPT = "intake_email.py"
+QUICK = ["--n", "20", "--repeat", "1"]
 
 
-def run_bench(*args: str) -> str:
-    done = subprocess.run(
-        [sys.executable, str(BENCH), *TINY, *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    return done.stdout
-
-
-def test_the_table_gives_emails_per_second_and_a_ratio() -> None:
+def test_the_table_gives_emails_per_second_and_a_ratio(run_bench: Callable[..., str]) -> None:
     output = run_bench()
     row = re.search(
         r"^\s+20\s+(\d+)\s+(\d+\.\d)\s+(\d+)\s+(\d+\.\d\d)\s+(\d+)$", output, re.MULTILINE
@@ -35,7 +21,7 @@ def test_the_table_gives_emails_per_second_and_a_ratio() -> None:
     assert "durability, both sides: journal_mode=wal, synchronous=" in output
 
 
-def test_json_gives_the_same_figures() -> None:
+def test_json_gives_the_same_figures(run_bench: Callable[..., str]) -> None:
     report = json.loads(run_bench("--json"))
     assert report["emails"] == 20
     # Every first email opens an incident and every answer joins it: nothing lost.

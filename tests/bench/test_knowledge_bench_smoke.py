@@ -4,27 +4,14 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
-from pathlib import Path
+from collections.abc import Callable
+from typing import Any
 
-BENCH = Path(__file__).resolve().parents[2] / "bench" / "knowledge.py"
+SCRIPT = "knowledge.py"
 QUICK = ["--articles", "120", "--questions", "6"]
 
 
-def run_bench(*args: str) -> str:
-    done = subprocess.run(
-        [sys.executable, str(BENCH), *QUICK, *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    return done.stdout
-
-
-def test_the_table_gives_latencies_and_ratios() -> None:
+def test_the_table_gives_latencies_and_ratios(run_bench: Callable[..., str]) -> None:
     output = run_bench()
     assert "on sqlite: 120 articles" in output and "6 questions" in output, output
     number = r"\d+\.\d\d"
@@ -38,7 +25,9 @@ def test_the_table_gives_latencies_and_ratios() -> None:
     assert "same top 10 and scores as the naive scan: 6 of 6 questions" in output
 
 
-def test_json_gives_the_same_figures_and_the_index_agrees_with_the_naive_scan() -> None:
+def test_json_gives_the_same_figures_and_the_index_agrees_with_the_naive_scan(
+    run_bench: Callable[..., str],
+) -> None:
     report = json.loads(run_bench("--json"))
     assert report["skipped"] == {}
     (sqlite,) = report["reports"]
@@ -54,13 +43,6 @@ def test_json_gives_the_same_figures_and_the_index_agrees_with_the_naive_scan() 
         assert sqlite["fts5"]["n"] == 6
 
 
-def test_bad_sizes_are_refused() -> None:
-    done = subprocess.run(
-        [sys.executable, str(BENCH), "--articles", "0"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    assert done.returncode == 2
+def test_bad_sizes_are_refused(bench_script: Callable[..., Any]) -> None:
+    done = bench_script(SCRIPT, "--articles", "0", returncode=2)
     assert "--articles and --questions must be at least 1" in done.stderr

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
-from pathlib import Path
+from collections.abc import Callable
 
-BENCH = Path(__file__).resolve().parents[2] / "bench" / "routing.py"
+SCRIPT = "routing.py"
 QUICK = [
     "--quick",
     "--agents",
@@ -22,19 +20,7 @@ QUICK = [
 ]
 
 
-def run_bench(*args: str) -> str:
-    done = subprocess.run(
-        [sys.executable, str(BENCH), *QUICK, *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    return done.stdout
-
-
-def test_the_table_gives_rates_latencies_and_ratios() -> None:
+def test_the_table_gives_rates_latencies_and_ratios(run_bench: Callable[..., str]) -> None:
     output = run_bench()
     assert "40 agents" in output and "200 waiting items" in output, output
     number = r"[\d,]+(?:\.\d)?"
@@ -62,7 +48,9 @@ def test_the_table_gives_rates_latencies_and_ratios() -> None:
     assert "durability, both sides: journal_mode=wal, synchronous=" in output
 
 
-def test_json_gives_the_same_figures_and_the_engine_agrees_with_the_naive_scan() -> None:
+def test_json_gives_the_same_figures_and_the_engine_agrees_with_the_naive_scan(
+    run_bench: Callable[..., str],
+) -> None:
     report = json.loads(run_bench("--json"))
     memory, store = report["memory"], report["store"]
     assert (memory["agents"], memory["items"]) == (40, 200)

@@ -30,8 +30,8 @@ from eventdesk.domain import HoldReason, Incident, State
 from eventdesk.errors import EventDeskError
 from eventdesk.sla.policy import METRICS, HopAgreement, SlaPolicy, Target
 from eventdesk.sla.schedule import BEGINNING, PolicyChange, PolicySchedule
-from eventdesk.sla.status import WAITING, Clock, SlaFold, fold_events
-from hypothesis import HealthCheck, given, settings
+from eventdesk.sla.status import BREACH, WAITING, Clock, SlaFold, fold_events
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 START = datetime(2026, 3, 2, 8, 0, tzinfo=UTC)  # Monday, 09:00 in Madrid
@@ -215,6 +215,18 @@ def pauses(clock: Clock, reason: HoldReason, pause_on: set[HoldReason]) -> bool:
 
 @PROPERTY_SETTINGS
 @given(history=HISTORIES, policy=POLICIES)
+@example(  # breached before the hold; a reprioritise on hold gives it a longer target
+    history=[
+        (1, ("assign", "first-line")),
+        (5, ("start",)),
+        (1, ("hold", "awaiting_caller")),
+        (1, ("reprioritise", 2, 3)),
+        (1, ("resume",)),
+    ],
+    policy=full_policy(
+        "random", "24x7", 1, {HoldReason.AWAITING_CALLER, HoldReason.AWAITING_VENDOR}
+    ),
+)
 def test_a_paused_clock_never_moves_its_deadline(history, policy: SlaPolicy) -> None:
     events, done = play(history)
     schedule = fixed(policy)
@@ -249,8 +261,12 @@ def test_a_paused_clock_never_moves_its_deadline(history, policy: SlaPolicy) -> 
         for clock in resumed.by_name.values():
             if clock.running_since == at and clock.target is not None:
                 left = clock.target - clock.elapsed
-                if left > timedelta(0):
+                # A breach stays a breach: a clock breached before a longer target came
+                # in (a reprioritise while on hold) keeps its breach time as its deadline.
+                if left > timedelta(0) and BREACH not in clock.crossed_by(at):
                     assert clock.deadline(at) == clock.calendar.deadline(at, left)
+                elif BREACH in clock.crossed_by(at):
+                    assert clock.deadline(at) == clock.crossed_by(at)[BREACH]
 
 
 @PROPERTY_SETTINGS

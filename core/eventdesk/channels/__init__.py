@@ -14,6 +14,7 @@ from eventdesk.channels.base import (
     InboundMessage,
     OutboundMessage,
     PayloadError,
+    Receipt,
     incident_number,
 )
 
@@ -31,5 +32,6 @@ __all__ = [
     "InboundMessage",
     "OutboundMessage",
     "PayloadError",
+    "Receipt",
     "incident_number",
 ]

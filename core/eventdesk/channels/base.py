@@ -44,6 +44,7 @@ __all__ = [
     "InboundMessage",
     "OutboundMessage",
     "PayloadError",
+    "Receipt",
     "incident_number",
 ]
 
@@ -198,6 +199,17 @@ class Ignored:
 
 
 @attrs.frozen
+class Receipt:
+    """A provider's word on a message the desk sent (``sent``, ``delivered``, ``read`` or
+    ``failed``), by the id the provider gave it when it was sent; recorded on the
+    delivery (``desk.intake``), never answered."""
+
+    provider_id: str
+    status: str
+    detail: str | None = None  # why it failed, as the provider says
+
+
+@attrs.frozen
 class OutboundMessage:
     """A reply the desk sends to a contact on a channel.
 
@@ -243,6 +255,10 @@ class Channel:
     # A channel that cannot push a reply (a web form) names the channel its replies go out
     # on instead (the sender's email address, say).
     replies_via: ClassVar[str | None] = None
+    # The desk that built it (set by ``desk.channels``), for a channel that reads it back
+    # (a chat's transcript for its widget, the voice channel's IVR answering a GET); None
+    # for a channel built by hand.
+    desk: Any = None
 
     def __init__(self, settings: Mapping[str, Any] | None = None) -> None:
         self.settings: dict[str, Any] = dict(settings or {})
@@ -252,7 +268,7 @@ class Channel:
 
     def parse(
         self, payload: bytes, headers: Mapping[str, str]
-    ) -> Sequence[InboundMessage | Ignored]:
+    ) -> Sequence[InboundMessage | Ignored | Receipt]:
         """The messages in a raw payload, or PayloadError saying why it cannot be read."""
         raise NotImplementedError
 
@@ -260,6 +276,22 @@ class Channel:
         """Send a reply; return the channel's id for it if it gives one, or raise
         DeliveryError."""
         raise NotImplementedError
+
+    def prepare_reply(
+        self, message: OutboundMessage, *, last_inbound_at: datetime | None, now: datetime
+    ) -> OutboundMessage:
+        """The reply as this channel will send it, or a DomainError refusing it, before
+        anything is saved (a channel with a window for free-form replies checks it here).
+        ``last_inbound_at`` is when the customer last wrote on this channel about the
+        incident (None: never); ``now`` is the desk's clock. Default: the reply as is,
+        unless it asks for a template, which only a channel with templates sends."""
+        if message.template is not None:
+            raise InvalidValueError(
+                "reply template",
+                message.template,
+                f"none: the {self.name} channel has no templates",
+            )
+        return message
 
     def new_message_id(self, incident: str) -> str:
         """A fresh id for a reply the desk is about to send on this channel."""

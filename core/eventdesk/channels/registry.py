@@ -60,15 +60,32 @@ def resolve_settings(settings: Mapping[str, Any]) -> dict[str, Any]:
     return resolved
 
 
-def _check_settings(settings: Any) -> dict[str, Any]:
+def _check_settings(settings: Any, what: str = "channel") -> dict[str, Any]:
     if not isinstance(settings, Mapping):
-        raise InvalidValueError("channel settings", settings, "a table of settings")
+        raise InvalidValueError(f"{what} settings", settings, "a table of settings")
     for key, value in settings.items():
         if not isinstance(key, str) or not key:
-            raise InvalidValueError("channel setting name", key, "a non-empty name")
+            raise InvalidValueError(f"{what} setting name", key, "a non-empty name")
         if not isinstance(value, str | int | float | bool | list | dict) or value is None:
-            raise InvalidValueError(f"channel setting {key}", value, "text, a number or a table")
+            raise InvalidValueError(f"{what} setting {key}", value, "text, a number or a table")
     return dict(settings)
+
+
+def store_settings(
+    desk: ServiceDesk,
+    kind: str,
+    name: str,
+    factory: Any,
+    settings: Mapping[str, Any],
+    *,
+    actor: str,
+) -> dict[str, Any]:
+    """Check settings, build ``factory`` with them (it refuses settings it cannot use), and
+    only then store them as the definition ``kind``/``name`` (a channel's, a target's)."""
+    checked = _check_settings(settings, kind.replace("_", " "))
+    factory(resolve_settings(checked))
+    store_definition(desk, kind, name, checked, actor=actor)
+    return checked
 
 
 class ChannelRegistry:
@@ -101,11 +118,7 @@ class ChannelRegistry:
     ) -> dict[str, Any]:
         """Store a channel's settings, after checking the channel accepts them."""
         self.desk.tenancy.guard(actor, "configure a channel")
-        factory = self._factory(name)
-        checked = _check_settings(settings)
-        factory(resolve_settings(checked))  # a channel refuses settings it cannot use
-        store_definition(self.desk, CHANNEL, name, checked, actor=actor)
-        return checked
+        return store_settings(self.desk, CHANNEL, name, self._factory(name), settings, actor=actor)
 
     def get(self, name: str) -> Channel:
         """The channel, built with its current settings (rebuilt when they change)."""
@@ -121,6 +134,7 @@ class ChannelRegistry:
         if getattr(channel, "name", name) != name:
             # A factory registered under another name: the registered name is the channel's.
             channel.name = name
+        channel.desk = self.desk
         with self._lock:
             self._built[name] = (version, channel)
         return channel

@@ -299,9 +299,16 @@ def comment(
     "Reply to the incident's contact, on the channel they last wrote on (or --channel).",
     click.argument("text"),
     click.option("--channel", "channel_name", help="Another channel the contact is on."),
+    click.option(
+        "--template",
+        metavar="NAME",
+        help="Send it as this pre-approved template (WhatsApp, outside its 24-hour window).",
+    ),
 )
-def reply(ctx: DeskContext, ref: str, text: str, channel_name: str | None) -> IncidentView:
-    return ctx.desk.reply(ref, text, channel=channel_name, actor=ctx.actor)
+def reply(
+    ctx: DeskContext, ref: str, text: str, channel_name: str | None, template: str | None
+) -> IncidentView:
+    return ctx.desk.reply(ref, text, channel=channel_name, actor=ctx.actor, template=template)
 
 
 @incident.command()
@@ -370,14 +377,38 @@ def known_error(ctx: DeskContext, ref: str, article: str) -> IncidentView:
     return ctx.desk.link_known_error(ref, article, actor=ctx.actor)
 
 
-@lifecycle_command(
-    "escalate",
-    "Hand over to a specialist group; without --group, the tenant's category map chooses it.",
-    click.option("--group", help="The specialist group."),
-    click.option("--reason", default="", help="Why, in words."),
+@incident.command(name="escalate")
+@ref_argument
+@click.option("--group", help="The specialist group.")
+@click.option("--reason", default="", help="Why, in words.")
+@click.option(
+    "--to", "target", help="Through this escalation target (eventdesk escalation targets)."
 )
-def escalate(ctx: DeskContext, ref: str, group: str | None, reason: str) -> IncidentView:
-    return ctx.desk.escalate(ref, group, reason=reason, actor=ctx.actor)
+@click.option("--recipient", help="With --to: whom the target hands it to (a group, an address).")
+@json_option
+@pass_desk
+def escalate(
+    ctx: DeskContext,
+    ref: str,
+    group: str | None,
+    reason: str,
+    target: str | None,
+    recipient: str | None,
+    as_json: bool,
+) -> None:
+    """Hand over to a specialist group; without --group, the tenant's category map chooses it.
+    With --to, through an escalation target: a vendor by email, a partner's webhook."""
+    if target is None:
+        if recipient is not None:
+            raise click.UsageError("--recipient goes with --to TARGET")
+        _answer(ctx.desk.escalate(ref, group, reason=reason, actor=ctx.actor), as_json)
+        return
+    from eventdesk.cli.escalation import show_escalation
+
+    outcome = ctx.desk.escalations.escalate(
+        ref, target, recipient=recipient or group, reason=reason, actor=ctx.actor
+    )
+    show_escalation(outcome, as_json)
 
 
 @lifecycle_command(

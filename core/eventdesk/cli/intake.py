@@ -385,9 +385,20 @@ def list_deliveries(
     if as_json:
         emit_json(rows)
         return
+    columns = [
+        "requested",
+        "incident",
+        "channel",
+        "state",
+        "attempts",
+        "next attempt",
+        "last error",
+    ]
+    # Only channels that report on their messages (WhatsApp) give receipts.
+    receipts = any(d.receipt for d in rows)
     show_rows(
         f"Deliveries ({len(rows)})",
-        ("requested", "incident", "channel", "state", "attempts", "next attempt", "last error"),
+        [*columns, "receipt"] if receipts else columns,
         [
             (
                 d.requested_at,
@@ -397,6 +408,7 @@ def list_deliveries(
                 d.attempts,
                 d.next_attempt_at,
                 d.last_error,
+                *((d.receipt,) if receipts else ()),
             )
             for d in rows
         ],

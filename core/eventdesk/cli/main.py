@@ -9,6 +9,8 @@ import click
 
 from eventdesk import __version__
 from eventdesk.cli.context import ActorParam, DeskContext, pass_desk
+from eventdesk.cli.contingency import contingency
+from eventdesk.cli.escalation import escalation
 from eventdesk.cli.incident import incident
 from eventdesk.cli.intake import channel, contact, dead_letters, deliveries, intake
 from eventdesk.cli.knowledge import kb
@@ -23,6 +25,7 @@ from eventdesk.cli.plugins import plugins
 from eventdesk.cli.replay import import_group
 from eventdesk.cli.serve import serve
 from eventdesk.cli.sla import calendar, sla
+from eventdesk.cli.staffing import staffing
 from eventdesk.cli.tenancy import access, agent, route, team, tenant
 from eventdesk.cli.tokens import token
 from eventdesk.clock import ManualClock
@@ -149,8 +152,11 @@ cli.add_command(plugins)
 for group in (channel, intake, contact, dead_letters, deliveries):
     cli.add_command(group)
 cli.add_command(kb)
+cli.add_command(escalation)
 cli.add_command(token)
 cli.add_command(serve)
+cli.add_command(staffing)
+cli.add_command(contingency)
 cli.add_command(import_group)
 get_plugin_manager().hook.register_commands(cli=cli)
 

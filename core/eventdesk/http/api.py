@@ -218,7 +218,7 @@ async def incident_conversation(request: Request) -> JSONAnswer:
     return JSONAnswer(await in_desk(request, lambda: desk.conversation(ref, actor=actor)))
 
 
-REPLY_FIELDS = {"text": TEXT, "channel": TEXT, "expected_version": WHOLE_NUMBER}
+REPLY_FIELDS = {"text": TEXT, "channel": TEXT, "template": TEXT, "expected_version": WHOLE_NUMBER}
 
 
 async def add_reply(request: Request) -> JSONAnswer:

@@ -9,7 +9,8 @@
   incident it belongs to now.
 - :class:`DeadLetter`: a payload that could not be read or authenticated, kept
   whole with the reason, until it is retried successfully or discarded.
-- :class:`Delivery`: a reply on its way out, with every attempt to send it.
+- :class:`Delivery`: a reply (or an escalation, ``kind="escalation"``) on its way out,
+  with every attempt to send it and what the other side answered.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from typing import Any
 
 from eventsourcing.domain import Aggregate, event
 
-from eventdesk.errors import DomainError
+from eventdesk.errors import DomainError, InvalidValueError
 
 NAMESPACE = uuid.UUID("9d4e2b1a-6c3f-5e8d-a1b2-7f0c3e5d9a42")
 
@@ -32,6 +33,9 @@ RETRY_DELAYS = (
     timedelta(hours=2),
     timedelta(hours=6),
 )
+
+# What a provider says became of a sent message, in the order they go further; failed is final.
+RECEIPTS = ("sent", "delivered", "read", "failed")
 
 
 def message_key_id(channel: str, message_id: str) -> uuid.UUID:
@@ -178,15 +182,20 @@ class Delivery(Aggregate):
         message: dict[str, Any],  # the OutboundMessage's fields, primitives only
         actor: str,
         timestamp: datetime,
+        kind: str = "reply",  # "reply", or "escalation" (sent by an escalation target)
+        target: str | None = None,  # the escalation target that sends it
     ) -> None:
         self.channel = channel
         self.incident = incident
         self.message = dict(message)
+        self.kind = kind
+        self.target = target
         self.state = "pending"  # pending | delivered | failed
         self.attempts = 0
         self.next_attempt_at: datetime | None = timestamp
         self.last_error: str | None = None
         self.provider_id: str | None = None
+        self.last_response: str | None = None
 
     def record_attempt(
         self,
@@ -197,10 +206,17 @@ class Delivery(Aggregate):
         error: str | None = None,
         retryable: bool = True,
         actor: str,
+        response: str | None = None,  # what the other side answered (an HTTP status, say)
     ) -> None:
         attempt = self.attempts + 1
         if ok:
-            self._delivered(attempt=attempt, provider_id=provider_id, actor=actor, timestamp=at)
+            self._delivered(
+                attempt=attempt,
+                provider_id=provider_id,
+                actor=actor,
+                timestamp=at,
+                response=response,
+            )
             return
         gives_up = not retryable or attempt > len(RETRY_DELAYS)
         self._attempt_failed(
@@ -210,16 +226,23 @@ class Delivery(Aggregate):
             next_attempt_at=None if gives_up else at + RETRY_DELAYS[attempt - 1],
             actor=actor,
             timestamp=at,
+            response=response,
         )
 
     @event("Delivered")
     def _delivered(
-        self, attempt: int, provider_id: str | None, actor: str, timestamp: datetime
+        self,
+        attempt: int,
+        provider_id: str | None,
+        actor: str,
+        timestamp: datetime,
+        response: str | None = None,
     ) -> None:
         self.attempts = attempt
         self.state = "delivered"
         self.provider_id = provider_id
         self.next_attempt_at = None
+        self.last_response = response
 
     @event("AttemptFailed")
     def _attempt_failed(
@@ -230,8 +253,36 @@ class Delivery(Aggregate):
         next_attempt_at: datetime | None,
         actor: str,
         timestamp: datetime,
+        response: str | None = None,
     ) -> None:
         self.attempts = attempt
         self.last_error = error
+        self.last_response = response
         self.next_attempt_at = next_attempt_at
         self.state = "pending" if next_attempt_at is not None else "failed"
+
+    # --- receipts: what the provider says became of a delivered message ------------------
+
+    receipt: str | None = None  # sent | delivered | read | failed (None: no word yet)
+    receipt_detail: str | None = None
+
+    def record_receipt(
+        self, status: str, *, at: datetime, actor: str, detail: str | None = None
+    ) -> bool:
+        """Record the provider's word on the message; True if it told something new.
+
+        Receipts arrive out of order and more than once, so the furthest status is
+        kept (sent < delivered < read) and ``failed`` is final."""
+        if status not in RECEIPTS:
+            raise InvalidValueError("receipt status", status, "one of " + ", ".join(RECEIPTS))
+        if self.receipt is not None and RECEIPTS.index(status) <= RECEIPTS.index(self.receipt):
+            return False
+        self._receipt_recorded(status=status, detail=detail, actor=actor, timestamp=at)
+        return True
+
+    @event("ReceiptRecorded")
+    def _receipt_recorded(
+        self, status: str, detail: str | None, actor: str, timestamp: datetime
+    ) -> None:
+        self.receipt = status
+        self.receipt_detail = detail

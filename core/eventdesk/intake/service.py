@@ -44,6 +44,7 @@ from eventdesk.channels.base import (
     InboundMessage,
     OutboundMessage,
     PayloadError,
+    Receipt,
 )
 from eventdesk.clock import as_utc
 from eventdesk.contacts.model import Contact
@@ -60,6 +61,7 @@ from eventdesk.errors import (
     InvalidValueError,
     StorageConfigError,
 )
+from eventdesk.escalation.replies import answered_escalation, take_escalation_reply
 from eventdesk.intake.model import (
     DeadLetter,
     Delivery,
@@ -68,6 +70,9 @@ from eventdesk.intake.model import (
     message_key_id,
     thread_key_id,
 )
+from eventdesk.intake.receipts import provider_records
+from eventdesk.intake.receipts import record as record_receipt
+from eventdesk.plugins import get_plugin_manager
 from eventdesk.projections.incidents import read_time
 from eventdesk.views import to_jsonable
 
@@ -93,7 +98,8 @@ class IntakeResult:
     """What intake did with one message of a payload (or with the whole payload).
 
     ``status`` is ``opened``, ``appended``, ``reopened``, ``duplicate``,
-    ``ignored``, ``dead_letter`` or ``unauthenticated``.
+    ``ignored``, ``receipt`` (a provider's word on a message the desk sent),
+    ``dead_letter`` or ``unauthenticated``.
     """
 
     status: str
@@ -125,6 +131,7 @@ class DeliverySummary:
     next_attempt_at: datetime | None
     last_error: str | None
     requested_at: datetime
+    receipt: str | None = None  # the provider's word: sent, delivered, read or failed
 
     def to_dict(self) -> dict[str, Any]:
         return to_jsonable(self)
@@ -208,6 +215,7 @@ class IntakeService:
         for item in parsed:
             try:
                 results.append(self._take_item(channel, item, actor))
+                self._announce(item, results[-1])
             except (PersistenceError, StorageConfigError):
                 raise
             except EventDeskError as error:
@@ -219,6 +227,21 @@ class IntakeService:
                 reason = f"intake failed: {type(error).__name__}: {error}"
                 results.append(self._dead(channel, "rejected", reason, raw, headers, actor, keep))
         return results
+
+    def _announce(self, item: InboundMessage | Ignored, result: IntakeResult) -> None:
+        """Tell the plugins that implement ``message_taken`` (a bot, a chat channel's
+        sessions) what was just taken; their failure never undoes it."""
+        if result.status == "duplicate":
+            return
+        message_taken = get_plugin_manager().hook.message_taken
+        if not message_taken.get_hookimpls():
+            return
+        try:
+            message_taken(desk=self.desk, message=item, result=result)
+        except (PersistenceError, StorageConfigError):
+            raise
+        except Exception:
+            log.exception("a message_taken hook failed on a %s message", result.channel)
 
     def _dead(
         self,
@@ -263,9 +286,18 @@ class IntakeService:
     ) -> IntakeResult:
         if isinstance(item, Ignored):
             return self._ignore(channel, item, actor)
+        if isinstance(item, Receipt):
+            status, incident, reason = record_receipt(self.desk, channel.name, item, actor)
+            return IntakeResult(
+                status=status,
+                channel=channel.name,
+                message_id=item.provider_id,
+                incident=incident,
+                reason=reason,
+            )
         if not isinstance(item, InboundMessage):
             raise InvalidValueError(
-                "parsed message", type(item).__name__, "an InboundMessage or Ignored"
+                "parsed message", type(item).__name__, "an InboundMessage, Ignored or Receipt"
             )
         message = attrs.evolve(item, channel=channel.name)
         if not message.message_id:
@@ -388,6 +420,18 @@ class IntakeService:
         return None
 
     def _take_message(self, channel: Channel, message: InboundMessage, actor: str) -> IntakeResult:
+        escalated = answered_escalation(self.desk, message)
+        if escalated is not None:  # an outside party answers an escalation: not a customer
+            try:
+                take_escalation_reply(self.desk, message, escalated, actor)
+            except IntegrityError:
+                raise _Conflict from None
+            return IntakeResult(
+                status="appended",
+                channel=channel.name,
+                message_id=message.message_id,
+                incident=escalated,
+            )
         contacts = self.desk.contacts
         at = self.desk.clock.now()
         contact = contacts.lookup(message.sender)
@@ -518,9 +562,18 @@ class IntakeService:
     # --- replying ---------------------------------------------------------------
 
     def _prepare_reply(
-        self, incident: Incident, text: str, *, channel: str | None, actor: str, at: datetime
+        self,
+        incident: Incident,
+        text: str,
+        *,
+        channel: str | None,
+        actor: str,
+        at: datetime,
+        template: str | None = None,
+        author_kind: str = "agent",
     ) -> tuple[list[Any], Delivery]:
-        """Add an agent's reply to the incident and make its delivery; saved by the caller."""
+        """Add an agent's (or a bot's) reply to the incident and make its delivery; saved by
+        the caller."""
         if incident.contact is None:
             raise InvalidValueError(
                 "reply", incident.number, "an incident opened by a contact (use a comment)"
@@ -552,13 +605,17 @@ class IntakeService:
             in_reply_to=(inbound or earlier)[-1].message_id if earlier else None,
             references=_references([m.message_id for m in earlier if m.message_id]),
             author=str(actor),
+            template=template,
+        )
+        message = built.prepare_reply(
+            message, last_inbound_at=max((m.at for m in inbound), default=None), now=at
         )
         incident.add_comment(
             text,
             public=True,
             actor=actor,
             at=at,
-            author_kind="agent",
+            author_kind=author_kind,
             channel=name,
             message_id=message.message_id,
             contact=str(contact.id),
@@ -589,8 +646,7 @@ class IntakeService:
             return delivery.state
         now = self.desk.clock.now()
         try:
-            channel = self.desk.channels.get(delivery.channel)
-            provider_id = channel.send(_outbound_from(delivery.message))
+            provider_id, response = self._send(delivery)
         except DeliveryError as error:
             delivery.record_attempt(
                 ok=False,
@@ -598,6 +654,7 @@ class IntakeService:
                 error=error.reason,
                 retryable=error.retryable,
                 actor=DELIVERY_ACTOR,
+                response=error.details.get("response"),
             )
         except (PersistenceError, StorageConfigError):
             raise
@@ -607,12 +664,22 @@ class IntakeService:
                 ok=False, at=now, error=f"{type(error).__name__}: {error}", actor=DELIVERY_ACTOR
             )
         else:
-            delivery.record_attempt(ok=True, at=now, provider_id=provider_id, actor=DELIVERY_ACTOR)
+            delivery.record_attempt(
+                ok=True, at=now, provider_id=provider_id, actor=DELIVERY_ACTOR, response=response
+            )
         try:
-            self.desk.save(delivery)
+            self.desk.save(delivery, *provider_records(delivery, actor=DELIVERY_ACTOR, at=now))
         except IntegrityError:  # another worker sent it meanwhile
             return self.desk.repository.get(delivery.id).state
         return delivery.state
+
+    def _send(self, delivery: Delivery) -> tuple[str | None, str | None]:
+        """Hand a delivery to its escalation target, or else to its channel: the
+        provider's id for it, and a summary of the answer if the sender gives one."""
+        if delivery.target is not None:
+            return self.desk.escalations.send(delivery)
+        channel = self.desk.channels.get(delivery.channel)
+        return channel.send(_outbound_from(delivery.message)), None
 
     def deliver_due(
         self, *, now: datetime | None = None, limit: int = 100, actor: str = "system"
@@ -658,6 +725,7 @@ class IntakeService:
                 else None,
                 last_error=row["last_error"],
                 requested_at=read_time(row["requested_at"]),
+                receipt=row.get("receipt"),
             )
             for row in rows
         ]

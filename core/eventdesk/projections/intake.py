@@ -86,7 +86,11 @@ class DeliveryIndex(Projection):
     name = "deliveries"
     tables = (DELIVERIES,)
 
-    def create(self, db: SQLDatabase) -> None:
+    def create(self, db: SQLDatabase) -> bool:
+        # A table from before receipts lacks the receipt column: rebuild it from the events.
+        rebuild = db.has_table(DELIVERIES) and not db.has_column(DELIVERIES, "receipt")
+        if rebuild:
+            db.execute(f"DROP TABLE {DELIVERIES}")
         db.execute(
             f"""CREATE TABLE IF NOT EXISTS {DELIVERIES} (
                 id TEXT PRIMARY KEY,
@@ -96,11 +100,13 @@ class DeliveryIndex(Projection):
                 attempts INTEGER NOT NULL,
                 next_attempt_at TEXT,
                 last_error TEXT,
-                requested_at TEXT NOT NULL)"""
+                requested_at TEXT NOT NULL,
+                receipt TEXT)"""
         )
         db.execute(
             f"CREATE INDEX IF NOT EXISTS {DELIVERIES}_due ON {DELIVERIES} (state, next_attempt_at)"
         )
+        return rebuild
 
     def apply(self, db: SQLDatabase, event: Any) -> None:
         delivery = str(event.originator_id)
@@ -129,6 +135,10 @@ class DeliveryIndex(Projection):
                     event.error,
                     delivery,
                 ],
+            )
+        elif isinstance(event, Delivery.ReceiptRecorded):
+            db.execute(
+                f"UPDATE {DELIVERIES} SET receipt = ? WHERE id = ?", [event.status, delivery]
             )
 
     def due(self, db: SQLDatabase, now: datetime, limit: int) -> list[str]:

@@ -660,13 +660,16 @@ class SlaService:
         hook = get_plugin_manager().hook
         view = self.desk.view_of(outcome.incident)
         for item in escalations:
+            reason = item.reason or f"{item.metric} {item.moment}"
             hook.hierarchical_escalation(
                 desk=self.desk,
                 incident=view,
                 level=item.escalated_to,
-                reason=item.reason or f"{item.metric} {item.moment}",
+                reason=reason,
                 supervisor=item.supervisor,
             )
+            # The people the escalation rules name hear of it through escalation targets.
+            self.desk.escalations.notify_level(view, item.escalated_to, reason, item.supervisor)
 
     def run(
         self, *, interval: float = 5.0, stop: threading.Event | None = None, on_raise: Any = None

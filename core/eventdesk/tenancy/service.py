@@ -20,8 +20,10 @@ from eventsourcing.persistence import IntegrityError
 from eventsourcing.utils import get_topic
 
 from eventdesk.clock import as_utc
+from eventdesk.contingency.model import DESK, ContingencyMode, adjusted_capacity
 from eventdesk.domain.definition import CALENDAR, Definition, definition_id
 from eventdesk.domain.incident import Incident
+from eventdesk.domain.numbering import format_number, parse_number
 from eventdesk.domain.priority import PriorityMatrix
 from eventdesk.errors import (
     ConcurrencyConflictError,
@@ -78,6 +80,8 @@ _EVENT_TYPES: tuple[type, ...] = (
     WorkItem.Released,
     Definition.Defined,
     Definition.Revised,
+    ContingencyMode.SwitchedOn,
+    ContingencyMode.SwitchedOff,
 )
 
 
@@ -229,6 +233,8 @@ class TenancyService:
         self._registered: dict[str, datetime] = {}
         self._names: dict[Any, str] = {}  # aggregate id -> tenant, team or agent name
         self._waiting_reasons: dict[str, str] = {}
+        # contingency scope ("desk", "tenant:NAME") -> (capacity factor, capacity per channel)
+        self._contingency: dict[str, tuple[float | None, dict[str, int]]] = {}
         self._topics = [get_topic(t) for t in _EVENT_TYPES]
 
     # --- keeping up with the event log --------------------------------------
@@ -349,6 +355,14 @@ class TenancyService:
             for name, row in self._team_rows.items():
                 if definition_id(CALENDAR, row["calendar"]) == event.originator_id:
                     self._put_team(name)
+        elif isinstance(event, ContingencyMode.SwitchedOn | ContingencyMode.SwitchedOff):
+            scope = self.desk.repository.get(event.originator_id, version=1).scope
+            if isinstance(event, ContingencyMode.SwitchedOn):
+                self._contingency[scope] = (event.capacity_factor, dict(event.capacity))
+            else:
+                self._contingency.pop(scope, None)
+            for name in self._agent_rows:
+                self._put_agent(name)
 
     def _name_of(self, originator_id: Any) -> str:
         """The name of a tenant, team or agent, by its aggregate id."""
@@ -392,9 +406,26 @@ class TenancyService:
                 teams=tuple(row["teams"]),
                 skills=frozenset(row["skills"]),
                 languages=frozenset(row["languages"]),
-                capacity=dict(row["capacity"]),
+                capacity=self._capacity(row),
             )
         )
+
+    def _capacity(self, row: Mapping[str, Any]) -> dict[str, int]:
+        """An agent's capacity, as the contingency of its dedicated tenant (else of the
+        desk) adjusts it while one is on."""
+        capacity = dict(row["capacity"])
+        if not self._contingency:
+            return capacity
+        scopes = [
+            f"tenant:{self._team_rows[t]['tenant']}"
+            for t in row["teams"]
+            if t in self._team_rows and self._team_rows[t]["tenant"]
+        ]
+        for scope in [*scopes, DESK]:
+            if scope in self._contingency:
+                factor, overrides = self._contingency[scope]
+                return adjusted_capacity(capacity, factor, overrides)
+        return capacity
 
     # --- directory commands --------------------------------------------------
 
@@ -800,6 +831,8 @@ class TenancyService:
         self.refresh()
         changed: list[Any] = []
         results: list[RoutingDecision] = []
+        # One copy of each incident per pass: two of its items (its own, a chat) may route.
+        incidents: dict[str, Incident] = {}
         for decision in self.engine.route(moment):
             item_info = self.engine.active.get(decision.item) or self.engine.waiting[decision.item]
             ref = self._refs[decision.item]
@@ -825,10 +858,14 @@ class TenancyService:
                         actor=ROUTER,
                         timestamp=moment,
                     )
-                    incident = self.desk._get(ref)
-                    if incident.is_open:
+                    incident = None
+                    if _names_an_incident(item.kind, ref):
+                        incident = incidents.get(ref) or self.desk._get(ref)
+                    if incident is not None and incident.is_open:
                         incident.assign(decision.team, decision.agent, actor=ROUTER, at=moment)
-                        changed.append(incident)
+                        if ref not in incidents:
+                            changed.append(incident)
+                        incidents[ref] = incident
                 elif item.waiting_reason != decision.reason:
                     item.wait(reason=decision.reason, actor=ROUTER, timestamp=moment)
                 if item.pending_events:
@@ -884,6 +921,7 @@ class TenancyService:
         self._registered.clear()
         self._names.clear()
         self._waiting_reasons.clear()
+        self._contingency.clear()
 
     def queue(
         self, *, tenant: str | None = None, at: datetime | None = None, actor: str = "system"
@@ -1183,3 +1221,13 @@ __all__ = [
     "TenantView",
     "UnknownNameError",
 ]
+
+
+def _names_an_incident(kind: str, ref: str) -> bool:
+    """Whether a work item's ``ref`` is an incident, whose assignment follows the routing:
+    an incident's own item, or another item on it (a chat session's); a phone call's item
+    names the call instead."""
+    if kind == "incident":
+        return True
+    sequence = parse_number(ref)
+    return sequence is not None and format_number(sequence) == ref

@@ -35,6 +35,7 @@ from eventdesk.channels import (
     PayloadError,
     incident_number,
 )
+from eventdesk.channels.json_body import json_kind, read_json_object
 from eventdesk.errors import InvalidValueError
 from eventdesk.hookspecs import hookimpl
 
@@ -65,27 +66,13 @@ def _text(value: Any, name: str, limit: int) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str):
-        raise PayloadError(f"field {name!r}: expected text, got {_kind(value)}", field=name)
+        raise PayloadError(f"field {name!r}: expected text, got {json_kind(value)}", field=name)
     value = value.strip()
     if len(value) > limit:
         raise PayloadError(
             f"field {name!r}: {len(value)} characters, at most {limit} are taken", field=name
         )
     return value or None
-
-
-def _kind(value: Any) -> str:
-    if isinstance(value, str):
-        return "text"
-    if isinstance(value, bool):
-        return "true or false"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "an object"
-    return type(value).__name__
 
 
 def _identity(kind: str, value: str, name: str) -> Identity:
@@ -112,7 +99,7 @@ def _attachments(value: Any) -> tuple[Attachment, ...]:
         return ()
     if not isinstance(value, list):
         raise PayloadError(
-            f"field 'attachments': expected a list, got {_kind(value)}", field="attachments"
+            f"field 'attachments': expected a list, got {json_kind(value)}", field="attachments"
         )
     if len(value) > ATTACHMENTS_MAX:
         raise PayloadError(
@@ -137,30 +124,9 @@ def _attachments(value: Any) -> tuple[Attachment, ...]:
     return tuple(files)
 
 
-def _no_constants(name: str) -> Any:
-    raise ValueError(f"{name} is not a JSON number")
-
-
-def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    data: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in data:
-            raise ValueError(f"the key {key!r} is given twice")
-        data[key] = value
-    return data
-
-
 def read_json(text: str) -> dict[str, Any]:
     """The fields of a JSON body, or PayloadError saying what is wrong with it."""
-    try:
-        data = json.loads(text, parse_constant=_no_constants, object_pairs_hook=_unique_keys)
-    except RecursionError:
-        raise PayloadError("the body is not JSON: it is nested too deeply") from None
-    except ValueError as error:
-        raise PayloadError(f"the body is not JSON: {error}") from None
-    if not isinstance(data, dict):
-        raise PayloadError(f"the body must be a JSON object, not {_kind(data)}")
-    return data
+    return read_json_object(text)
 
 
 def read_form(text: str) -> dict[str, Any]:

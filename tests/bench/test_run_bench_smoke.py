@@ -4,27 +4,13 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
-from pathlib import Path
+from collections.abc import Callable
 
-BENCH = Path(__file__).resolve().parents[2] / "bench" / "run.py"
-TINY = ["--n", "20", "--repeat", "1", "--stores", "sqlite", "--sla-sizes", "100,150"]
+SCRIPT = "run.py"
+QUICK = ["--n", "20", "--repeat", "1", "--stores", "sqlite", "--sla-sizes", "100,150"]
 
 
-def run_bench(*args: str) -> str:
-    done = subprocess.run(
-        [sys.executable, str(BENCH), *TINY, *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    return done.stdout
-
-
-def test_the_table_gives_a_ratio_for_sqlite() -> None:
+def test_the_table_gives_a_ratio_for_sqlite(run_bench: Callable[..., str]) -> None:
     output = run_bench()
     row = re.search(r"^sqlite\s+20\s+\d+\s+\d+\s+\d+\s+(\d+\.\d\d)$", output, re.MULTILINE)
     assert row, output
@@ -35,7 +21,7 @@ def test_the_table_gives_a_ratio_for_sqlite() -> None:
     assert sla[0][1] == "1.00"
 
 
-def test_json_gives_the_same_figures() -> None:
+def test_json_gives_the_same_figures(run_bench: Callable[..., str]) -> None:
     report = json.loads(run_bench("--json"))
     (result,) = report["results"]
     assert result["store"] == "sqlite"
@@ -50,6 +36,6 @@ def test_json_gives_the_same_figures() -> None:
     assert largest["ratio_to_smallest"] > 0
 
 
-def test_the_sla_timer_pass_can_be_left_out() -> None:
+def test_the_sla_timer_pass_can_be_left_out(run_bench: Callable[..., str]) -> None:
     report = json.loads(run_bench("--json", "--sla-sizes", "none"))
     assert report["sla_timers"] == []
