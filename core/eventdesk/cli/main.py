@@ -23,6 +23,7 @@ from eventdesk.cli.output import (
     show_sla,
 )
 from eventdesk.cli.plugins import plugins
+from eventdesk.cli.replay import import_group
 from eventdesk.cli.report import report
 from eventdesk.cli.serve import serve
 from eventdesk.cli.sla import calendar, sla
@@ -160,6 +161,7 @@ cli.add_command(staffing)
 cli.add_command(contingency)
 cli.add_command(report)
 cli.add_command(benchmark_command)
+cli.add_command(import_group)
 get_plugin_manager().hook.register_commands(cli=cli)
 
 

@@ -126,39 +126,53 @@ class Projector:
         return max(self.catch_up_each(page_size).values(), default=0)
 
     def catch_up_each(self, page_size: int = PAGE_SIZE) -> dict[str, int]:
-        """Catch up; returns how many events each projection applied."""
-        applied: dict[str, int] = {}
-        for projection in self.projections:
-            done = 0
-            while True:
-                count = self._apply_page(projection, page_size)
-                done += count
-                if count < page_size:
-                    break
-            applied[projection.name] = done
+        """Catch up; returns how many events each projection applied.
+
+        Projections that have got equally far read and decode each page of events
+        once between them (after a rebuild, all of them), in one transaction.
+        """
+        applied = dict.fromkeys((p.name for p in self.projections), 0)
+        behind = list(self.projections)
+        while behind:
+            counts = self._apply_pages(behind, page_size)
+            for name, count in counts.items():
+                applied[name] += count
+            behind = [p for p in behind if counts[p.name] >= page_size]
         return applied
 
-    def _apply_page(self, projection: Projection, page_size: int) -> int:
+    def _apply_pages(self, projections: Sequence[Projection], page_size: int) -> dict[str, int]:
+        """Apply the next page of events to each projection; returns how many each applied."""
         lock = " FOR UPDATE" if self.db.dialect == "postgres" else ""
+        counts: dict[str, int] = {}
         with self.db.transaction():
-            rows = self.db.execute(
-                f"SELECT position FROM {TRACKING_TABLE} WHERE projection = ?{lock}",
-                [projection.name],
-            )
-            position = int(rows[0]["position"])
-            notifications = self.source.recorder.select_notifications(
-                start=position + 1, limit=page_size
-            )
-            if not notifications:
-                return 0
-            for notification in notifications:
-                projection.apply(self.db, self.source.mapper.to_domain_event(notification))
-            projection.flush(self.db)
-            self.db.execute(
-                f"UPDATE {TRACKING_TABLE} SET position = ? WHERE projection = ?",
-                [notifications[-1].id, projection.name],
-            )
-            return len(notifications)
+            at: dict[int, list[Projection]] = {}
+            for projection in sorted(projections, key=lambda p: p.name):  # lock order
+                rows = self.db.execute(
+                    f"SELECT position FROM {TRACKING_TABLE} WHERE projection = ?{lock}",
+                    [projection.name],
+                )
+                at.setdefault(int(rows[0]["position"]), []).append(projection)
+            for position, sharing in at.items():
+                notifications = self.source.recorder.select_notifications(
+                    start=position + 1, limit=page_size
+                )
+                events = [self.source.mapper.to_domain_event(n) for n in notifications]
+                for projection in self._in_order(sharing):
+                    counts[projection.name] = len(events)
+                    if not events:
+                        continue
+                    for event in events:
+                        projection.apply(self.db, event)
+                    projection.flush(self.db)
+                    self.db.execute(
+                        f"UPDATE {TRACKING_TABLE} SET position = ? WHERE projection = ?",
+                        [notifications[-1].id, projection.name],
+                    )
+        return counts
+
+    def _in_order(self, projections: Sequence[Projection]) -> list[Projection]:
+        """In the projector's order: a projection may read the tables of those before it."""
+        return [p for p in self.projections if p in projections]
 
     def rebuild(self, page_size: int = PAGE_SIZE) -> int:
         """Empty every read model and apply all events again from the start."""

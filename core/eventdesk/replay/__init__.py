@@ -1,0 +1,1 @@
+"""Replay the history of another tool into a desk: importers, their mappings, figures."""
