@@ -14,6 +14,7 @@ from eventdesk.replay.bpi2013 import read_bpi2013
 from eventdesk.replay.figures import case_figures, incident_trails
 from eventdesk.replay.importer import import_key, import_log, imported_numbers
 from eventdesk.replay.servicenow import read_servicenow
+from eventdesk.reports.report import build_report
 
 EXCERPTS = Path(__file__).resolve().parents[2] / "docs" / "replay"
 BPI_CSV = EXCERPTS / "bpi2013-excerpt.csv"
@@ -130,6 +131,9 @@ def test_figures_of_the_excerpt(tmp_path: Path) -> None:
     # 1-364285768 goes V30 → V5 3rd → V30 → ...: ping-pong, and beyond the 1st line;
     # so do the 2nd-line cases 1-523391859 and 1-704940021.
     assert (figures.cases, figures.ping_pong, figures.first_line_only) == (5, 1, 2)
+    # The report gives the same figures for the imported history.
+    [history] = build_report(desk).imported
+    assert history == {"source": "bpi2013", **figures.to_mapping()}
     desk.close()
 
 
@@ -170,6 +174,10 @@ def test_both_real_logs_import_completely(tmp_path: Path) -> None:
     assert opened_to_closed.cases == 24_918
     assert (opened_to_closed.mean_days, opened_to_closed.median_days) == (13.14, 6.08)
     assert opened_to_closed.p90_days == 22.19
+    # After the import, `eventdesk report` gives both logs' figures.
+    reported = {entry["source"]: entry for entry in build_report(desk).imported}
+    assert reported["bpi2013"] == {"source": "bpi2013", **figures.to_mapping()}
+    assert reported["servicenow"]["median_days"] == 6.08
     desk.close()
 
 

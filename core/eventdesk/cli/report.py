@@ -63,6 +63,7 @@ def report(
         emit_json(built.to_dict())
         return
     show_report(built)
+    show_imported(built)
     if html_file is not None:
         click.echo(f"Wrote {html_file}")
 
@@ -144,6 +145,27 @@ def show_report(built: Report) -> None:
                 [heading for heading, _ in columns],
                 [[_shown(key, entry[key]) for _, key in columns] for entry in entries],
             )
+
+
+def show_imported(built: Report) -> None:
+    """Each source's imported cases, with the figures its publications give."""
+    if built.imported:
+        show_rows(
+            "Imported history (first to last event)",
+            ["source", "cases", "mean d", "median d", "p90 d", "1st line only", "ping-pong"],
+            [
+                [
+                    i["source"],
+                    i["cases"],
+                    f"{i['mean_days']:.2f}",
+                    f"{i['median_days']:.2f}",
+                    f"{i['p90_days']:.2f}",
+                    as_percent(i["first_line_only_share"]),
+                    as_percent(i["ping_pong_share"]),
+                ]
+                for i in built.imported
+            ],
+        )
 
 
 def _shown(key: str, value: Any) -> Any:

@@ -20,6 +20,9 @@ from eventdesk.projections.metrics import (
     PRESENCE,
     SLA_CLOCKS,
 )
+from eventdesk.replay import bpi2013, servicenow
+from eventdesk.replay.figures import case_figures, incident_trails
+from eventdesk.replay.importer import imported_numbers
 from eventdesk.reports.query import PERIODS, Window, grouped
 from eventdesk.storage import SQLDatabase
 from eventdesk.tenancy.access import Actor, ActorKind
@@ -58,6 +61,10 @@ class Report:
     heatmap: dict[str, Any]
     resolution_hours: tuple[float, ...]  # every resolution time, for its distribution
     cost: tuple[dict[str, Any], ...]
+    # Per source of imported history (eventdesk import): its cases' figures, as the
+    # source's own publications give them (duration first to last event, 1st line only,
+    # ping-pong); empty when nothing was imported or for one tenant's report.
+    imported: tuple[dict[str, Any], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         data = attrs.asdict(self, recurse=False)
@@ -131,7 +138,23 @@ def build_report(
         heatmap=_heatmap(db, window, _start_of(db, window)),
         resolution_hours=tuple(_resolution_hours(db, window)),
         cost=tuple(_cost(desk, window, actor)),
+        imported=tuple(imported_history(desk, window)) if tenant is None else (),
     )
+
+
+def imported_history(desk: ServiceDesk, window: Window) -> Iterator[dict[str, Any]]:
+    """The figures of each source's imported cases whose first event is in the window."""
+    for source in (bpi2013.SOURCE, servicenow.SOURCE):
+        numbers = imported_numbers(desk, source)
+        if not numbers:
+            continue
+        trails = [
+            trail
+            for trail in incident_trails(desk, numbers).values()
+            if (window.since is None or trail.first >= window.since) and trail.first < window.until
+        ]
+        if trails:
+            yield {"source": source, **case_figures(trails).to_mapping()}
 
 
 def _volume_by_channel(db: SQLDatabase, window: Window, period: str) -> list[dict[str, Any]]:
