@@ -1,37 +1,7 @@
-"""Channels: how messages reach the desk and how its replies go out (see ``base``)."""
+"""Channels: how messages reach the desk and how its replies go out (see ``base``).
 
-from eventdesk.channels.base import (
-    SUBJECT_MAX,
-    TEXT_MAX,
-    Attachment,
-    AuthenticityError,
-    Channel,
-    ChannelError,
-    DeliveryError,
-    HttpAnswer,
-    Identity,
-    Ignored,
-    InboundMessage,
-    OutboundMessage,
-    PayloadError,
-    Receipt,
-    incident_number,
-)
+Everything ``eventdesk.channels.base`` exports is importable from here.
+"""
 
-__all__ = [
-    "SUBJECT_MAX",
-    "TEXT_MAX",
-    "Attachment",
-    "AuthenticityError",
-    "Channel",
-    "ChannelError",
-    "DeliveryError",
-    "HttpAnswer",
-    "Identity",
-    "Ignored",
-    "InboundMessage",
-    "OutboundMessage",
-    "PayloadError",
-    "Receipt",
-    "incident_number",
-]
+from eventdesk.channels.base import *  # noqa: F403 (its __all__ is the interface)
+from eventdesk.channels.base import __all__ as __all__

@@ -20,7 +20,7 @@ and the desk calls ``EmailChannel(settings)`` with the channel's settings
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, ClassVar
 
@@ -45,6 +45,7 @@ __all__ = [
     "OutboundMessage",
     "PayloadError",
     "Receipt",
+    "check_settings",
     "incident_number",
 ]
 
@@ -114,6 +115,37 @@ def normalise_identity(kind: str, value: str) -> str:
     if not _TOKEN.match(text):
         raise InvalidValueError(f"{kind} identity", value, "1 to 200 letters, digits or .@:+-/=_")
     return text
+
+
+def check_settings(
+    channel: str,
+    settings: Mapping[str, Any],
+    known: Iterable[str],
+    *,
+    texts: Iterable[str] = (),
+    levels: Iterable[str] = (),
+) -> None:
+    """The checks every channel makes of its settings (see ``Channel.check_settings``).
+
+    >>> check_settings("web", {"impact": 4}, ["impact"], levels=["impact"])
+    Traceback (most recent call last):
+    ...
+    eventdesk.errors.InvalidValueError: invalid web channel impact 4: expected 1, 2 or 3
+    """
+    known = list(known)
+    unknown = sorted(set(settings) - set(known))
+    if unknown:
+        raise InvalidValueError(
+            f"{channel} channel setting", unknown[0], "one of " + ", ".join(known)
+        )
+    for key in texts:
+        value = settings.get(key)
+        if value is not None and (not isinstance(value, str) or not value.strip()):
+            raise InvalidValueError(f"{channel} channel {key}", value, "a non-empty text")
+    for key in levels:
+        value = settings.get(key)
+        if value is not None and (isinstance(value, bool) or value not in (1, 2, 3)):
+            raise InvalidValueError(f"{channel} channel {key}", value, "1, 2 or 3")
 
 
 def incident_number(text: str) -> str | None:
@@ -262,6 +294,13 @@ class Channel:
 
     def __init__(self, settings: Mapping[str, Any] | None = None) -> None:
         self.settings: dict[str, Any] = dict(settings or {})
+
+    def check_settings(
+        self, known: Iterable[str], *, texts: Iterable[str] = (), levels: Iterable[str] = ()
+    ) -> None:
+        """Refuse settings not in ``known``, ``texts`` that are not non-empty text and
+        ``levels`` (impact, urgency) that are not 1, 2 or 3, naming the setting."""
+        check_settings(self.name, self.settings, known, texts=texts, levels=levels)
 
     def verify(self, payload: bytes, headers: Mapping[str, str]) -> None:
         """Raise AuthenticityError unless the payload is authentic (default: no signature)."""

@@ -119,15 +119,7 @@ class ChatChannel(Channel):
 
     def __init__(self, settings: Mapping[str, Any] | None = None) -> None:
         super().__init__(settings)
-        unknown = sorted(set(self.settings) - set(SETTINGS))
-        if unknown:
-            raise InvalidValueError(
-                "chat channel setting", unknown[0], "one of " + ", ".join(SETTINGS)
-            )
-        for key in ("impact", "urgency"):
-            value = self.settings.get(key)
-            if value is not None and (isinstance(value, bool) or value not in (1, 2, 3)):
-                raise InvalidValueError(f"chat channel {key}", value, "1, 2 or 3")
+        self.check_settings(SETTINGS, levels=("impact", "urgency"))
         idle = self.settings.get("idle_minutes", DEFAULT_IDLE_MINUTES)
         if isinstance(idle, bool) or not isinstance(idle, int) or not 1 <= idle <= 1440:
             raise InvalidValueError("chat channel idle_minutes", idle, "1 to 1440 minutes")

@@ -167,11 +167,7 @@ class VoiceChannel(Channel):
 
     def __init__(self, settings: Mapping[str, Any] | None = None) -> None:
         super().__init__(settings)
-        unknown = sorted(set(self.settings) - set(SETTINGS))
-        if unknown:
-            raise InvalidValueError(
-                "voice channel setting", unknown[0], "one of " + ", ".join(SETTINGS)
-            )
+        self.check_settings(SETTINGS)
         secret = self.settings.get("secret")
         if secret is not None and (not isinstance(secret, str) or len(secret) < SECRET_MIN):
             raise InvalidValueError("voice secret", "…", f"at least {SECRET_MIN} characters")

@@ -173,19 +173,9 @@ class WebChannel(Channel):
 
     def __init__(self, settings: Mapping[str, Any] | None = None) -> None:
         super().__init__(settings)
-        unknown = sorted(set(self.settings) - set(SETTINGS))
-        if unknown:
-            raise InvalidValueError(
-                "web channel setting", unknown[0], "one of " + ", ".join(SETTINGS)
-            )
-        for key in ("impact", "urgency"):
-            value = self.settings.get(key)
-            if value is not None and (isinstance(value, bool) or value not in (1, 2, 3)):
-                raise InvalidValueError(f"web channel {key}", value, "1, 2 or 3")
-        for key in ("tenant", "title", "form_action"):
-            value = self.settings.get(key)
-            if value is not None and (not isinstance(value, str) or not value.strip()):
-                raise InvalidValueError(f"web channel {key}", value, "a non-empty text")
+        self.check_settings(
+            SETTINGS, texts=("tenant", "title", "form_action"), levels=("impact", "urgency")
+        )
 
     # --- inbound -----------------------------------------------------------------
 

@@ -18,6 +18,7 @@ from eventdesk.channels import (
     InboundMessage,
     OutboundMessage,
     Receipt,
+    check_settings,
 )
 from eventdesk.errors import DomainError, InvalidValueError
 
@@ -76,15 +77,9 @@ def check_template_name(name: Any, what: str = "WhatsApp template name") -> str:
 
 
 def _check_settings(settings: Mapping[str, Any]) -> None:
-    unknown = sorted(set(settings) - set(SETTINGS))
-    if unknown:
-        raise InvalidValueError(
-            "whatsapp channel setting", unknown[0], "one of " + ", ".join(SETTINGS)
-        )
-    for key in TEXT_SETTINGS:
-        value = settings.get(key)
-        if value is not None and (not isinstance(value, str) or not value.strip()):
-            raise InvalidValueError(f"whatsapp channel {key}", value, "a non-empty text")
+    check_settings(
+        "whatsapp", settings, SETTINGS, texts=TEXT_SETTINGS, levels=("impact", "urgency")
+    )
     if settings.get("template") is not None:
         check_template_name(settings["template"], "whatsapp channel template")
     secret = settings.get("app_secret")
@@ -105,10 +100,6 @@ def _check_settings(settings: Mapping[str, Any]) -> None:
         isinstance(timeout, bool) or not isinstance(timeout, int | float) or not 0 < timeout <= 120
     ):
         raise InvalidValueError("whatsapp channel timeout", timeout, "seconds, over 0, at most 120")
-    for key in ("impact", "urgency"):
-        value = settings.get(key)
-        if value is not None and (isinstance(value, bool) or value not in (1, 2, 3)):
-            raise InvalidValueError(f"whatsapp channel {key}", value, "1, 2 or 3")
 
 
 class WhatsAppChannel(Channel):
