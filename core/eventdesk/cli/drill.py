@@ -81,12 +81,11 @@ def show_result(result: DrillResult) -> None:
         click.echo(f"  {event}")
     show_rows(
         "Drill against baseline (same seed, no events)",
-        ["tenant", "channel", "offered", "figure", "drill", "baseline"],
+        ["tenant", "channel", "figure", "drill", "baseline"],
         [
             [
                 row["tenant"],
                 row["channel"],
-                row["offered"],
                 label(name),
                 show(name, row[name]),
                 show(name, row["baseline"][name]),

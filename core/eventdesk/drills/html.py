@@ -22,7 +22,7 @@ def show(name: str, value: Any) -> str:
         return "—"
     if name.endswith("_seconds"):
         return f"{value:.1f} s"
-    if name == "backlog":
+    if name in ("offered", "backlog"):
         return str(value)
     return as_percent(value)
 

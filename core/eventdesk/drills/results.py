@@ -12,6 +12,7 @@ if TYPE_CHECKING:
 
 # The figures compared with the baseline, in the order they are shown.
 COMPARED = (
+    "offered",
     "service_level",
     "average_speed_of_answer_seconds",
     "abandonment",
