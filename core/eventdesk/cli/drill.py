@@ -119,7 +119,7 @@ def history(ctx: DeskContext, as_json: bool) -> None:
                 s.seed,
                 s.drill_start[:16],
                 s.contacts,
-                "; ".join(s.events),
+                len(s.events),
             ]
             for s in found
         ],
