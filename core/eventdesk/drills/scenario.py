@@ -123,10 +123,7 @@ class Scenario:
         )
 
     def handling_for(self, channel: str) -> Handling:
-        try:
-            return self.handling[channel]
-        except KeyError:
-            raise ScenarioError(self.name, "handling", f"no handling time for {channel}") from None
+        return self.handling[channel]  # every channel with arrivals has one (checked)
 
     @classmethod
     def load(cls, path: str | Path) -> Scenario:
@@ -142,26 +139,35 @@ class Scenario:
 
     @classmethod
     def from_mapping(
-        cls, data: Mapping[str, Any], *, source: str = "scenario", base: Path = Path("."), text=""
+        cls,
+        data: Mapping[str, Any],
+        *,
+        source: str = "scenario",
+        base: Path = Path("."),
+        text: str = "",
     ) -> Scenario:
         read = _Reader(source)
         drill = read.table(data.get("drill"), "drill")
         start = read.moment(drill.get("start"), "drill.start")
         hours = read.number(drill.get("hours", 24), "drill.hours", low=0, strict=True)
-        channels_handling = read.table(data.get("handling"), "handling")
+        if not isinstance(data.get("arrivals"), list) or not data["arrivals"]:
+            read.fail("arrivals", "at least one [[arrivals]] table")
+        arrivals = tuple(
+            read.arrivals(spec, f"arrivals[{i}]") for i, spec in enumerate(data["arrivals"])
+        )
+        handling = {
+            channel: read.handling(spec, f"handling.{channel}")
+            for channel, spec in read.table(data.get("handling", {}), "handling").items()
+        }
+        for channel in sorted({a.channel for a in arrivals} - set(handling)):
+            read.fail(f"handling.{channel}", "a table with mean_seconds")
         return cls(
             name=str(drill.get("name") or source),
             start=start,
             hours=hours,
-            desk=read.table(data.get("desk"), "desk"),
-            arrivals=tuple(
-                read.arrivals(spec, f"arrivals[{i}]") for i, spec in enumerate(data["arrivals"])
-            )
-            if data.get("arrivals")
-            else read.fail("arrivals", "at least one [[arrivals]] table"),
-            handling={
-                ch: read.handling(spec, f"handling.{ch}") for ch, spec in channels_handling.items()
-            },
+            desk=read.table(data.get("desk", {}), "desk"),
+            arrivals=arrivals,
+            handling=handling,
             patience={
                 ch: read.number(v, f"patience.{ch}", low=0, strict=True)
                 for ch, v in read.table(data.get("patience", {}), "patience").items()
