@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from eventdesk.cli.context import DeskContext, pass_desk
-from eventdesk.cli.output import emit_json, show_rows
+from eventdesk.cli.output import emit_json, show_rows, write_file
 from eventdesk.drills import Scenario, drill_history, record_drill, run_drill
 from eventdesk.drills.html import label, render_drill_html, show
 from eventdesk.drills.results import COMPARED
@@ -60,10 +60,7 @@ def run(
     if not no_record and live is not None:
         record_drill(live, result, scenario, actor=ctx.actor)
     if html_file is not None:
-        try:
-            html_file.write_text(render_drill_html(result), encoding="utf-8")
-        except OSError as error:
-            raise click.ClickException(f"cannot write {html_file}: {error.strerror}") from None
+        write_file(html_file, render_drill_html(result))
     if as_json:
         emit_json(result.to_dict())
         return

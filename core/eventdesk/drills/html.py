@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 
 from eventdesk.drills.results import COMPARED
 from eventdesk.drills.service import DrillResult
-from eventdesk.reports.html import _LAYOUT, _STYLE, _table, as_percent, charts
+from eventdesk.reports.html import _LAYOUT, _table, as_percent, charts, html_page
 
 COMPARISON_CHARTS = ("service_level", "abandonment", "occupancy")
 
@@ -69,17 +69,4 @@ def render_drill_html(result: DrillResult) -> str:
     figures = {"comparison": comparison_chart(result)}
     if result.report is not None:
         figures |= charts(result.report)
-    for index, (name, figure) in enumerate(figures.items()):
-        chart = figure.to_html(
-            full_html=False,
-            include_plotlyjs=index == 0,
-            div_id=f"chart-{name}",
-            config={"displaylogo": False, "responsive": True},
-        )
-        parts.append(f'<div class="chart">{chart}</div>')
-    body = "\n".join(parts)
-    return (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-        f"<title>{html.escape(title)}</title><style>{_STYLE}</style></head>"
-        f"<body>\n{body}\n</body></html>\n"
-    )
+    return html_page(title, parts, figures)
