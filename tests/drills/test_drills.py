@@ -139,3 +139,10 @@ def test_an_outage_of_an_unknown_site_is_refused() -> None:
     # Fail to drill an outage of a site nobody works at
     with pytest.raises(ScenarioError, match="no site 'rome'"):
         simulate(scenario, seed=1)
+
+
+def test_the_report_of_the_drilled_day_counts_the_ivr_deflections() -> None:
+    result = run_drill(Scenario.load(EXAMPLES / "drill-storm-surge.toml"), seed=3)
+    [row] = result.rows
+    assert result.report is not None
+    assert result.report.deflection["deflections"] == row["deflected"] > 0

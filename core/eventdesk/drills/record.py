@@ -37,3 +37,13 @@ class DrillRecord(Aggregate):
         self.results = [dict(row) for row in results]
         self.actor = actor
         self.recorded_at = timestamp
+
+
+class IvrSelfService(Aggregate):
+    """A drilled contact that the IVR's self-service resolved: a deflection, as the
+    reports count them (an event named ``Deflected``)."""
+
+    @event("Deflected")
+    def __init__(self, *, tenant: str, channel: str, timestamp: datetime) -> None:
+        self.tenant = tenant
+        self.channel = channel

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from eventdesk.drills.record import IvrSelfService
 from eventdesk.drills.scenario import (
     PRIORITY_INPUTS,
     Arrivals,
@@ -223,6 +224,11 @@ class Simulation:
                 and contact.self_service_draw < event.share
             ):
                 contact.outcome = "deflected"
+                self.desk.save(
+                    IvrSelfService(
+                        tenant=contact.tenant, channel=contact.channel, timestamp=contact.arrived
+                    )
+                )
                 return False
         impact, urgency = PRIORITY_INPUTS[contact.priority]
         contact.number = self.desk.open_incident(
