@@ -122,6 +122,7 @@ def test_a_copy_of_the_live_desk_is_drilled_and_the_live_desk_is_only_read(tmp_p
             "events[0].until",
         ),
         ({"targets": {"voice": "fast"}}, "targets.voice"),
+        ({"events": [{"kind": "contingency", "factor": 2, "at": "10:00"}]}, "events[0].factor"),
         ({"patience": {"voice": -1}}, "patience.voice"),
     ],
 )

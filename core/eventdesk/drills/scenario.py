@@ -300,8 +300,12 @@ class _Reader:
         if kind in ("surge", "contingency", "outage"):
             default = 1.0 if kind == "surge" else 0.5
             fields["factor"] = self.number(
-                spec.get("factor", spec.get("capacity_factor", default)), f"{key}.factor"
+                spec.get("factor", spec.get("capacity_factor", default)),
+                f"{key}.factor",
+                strict=True,
             )
+            if kind != "surge" and fields["factor"] > 1:
+                self.fail(f"{key}.factor", "a capacity factor above 0 and at most 1")
         if kind == "self_service":
             fields["channel"] = str(spec.get("channel", "voice")).lower()
             share = self.number(spec.get("share"), f"{key}.share")
