@@ -36,6 +36,7 @@ bench: $(STAMP)
 	$(PY) bench/chat_routing.py $(CHAT_ARGS)
 	$(PY) bench/reports.py $(REPORTS_ARGS)
 	$(PY) bench/import_logs.py $(IMPORT_ARGS)
+	$(PY) bench/drill.py $(DRILL_ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

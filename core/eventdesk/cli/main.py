@@ -11,6 +11,7 @@ from eventdesk import __version__
 from eventdesk.cli.benchmark import benchmark_command
 from eventdesk.cli.context import ActorParam, DeskContext, pass_desk
 from eventdesk.cli.contingency import contingency
+from eventdesk.cli.drill import drill
 from eventdesk.cli.escalation import escalation
 from eventdesk.cli.incident import incident
 from eventdesk.cli.intake import channel, contact, dead_letters, deliveries, intake
@@ -162,6 +163,7 @@ cli.add_command(contingency)
 cli.add_command(report)
 cli.add_command(benchmark_command)
 cli.add_command(import_group)
+cli.add_command(drill)
 get_plugin_manager().hook.register_commands(cli=cli)
 
 

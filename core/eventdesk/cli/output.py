@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import click
@@ -25,6 +26,14 @@ from eventdesk.views import (
 def console() -> Console:
     # A new console per call writes to whatever stdout is now (CliRunner swaps it).
     return Console(highlight=False, soft_wrap=False, width=160)
+
+
+def write_file(path: Path, text: str) -> None:
+    """Write a file the user named; a failure is one line (``cannot write PATH: why``)."""
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise click.ClickException(f"cannot write {path}: {error.strerror}") from None
 
 
 def emit_json(value: Any) -> None:

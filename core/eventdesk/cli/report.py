@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from eventdesk.cli.context import DeskContext, pass_desk
-from eventdesk.cli.output import emit_json, show_fields, show_rows
+from eventdesk.cli.output import emit_json, show_fields, show_rows, write_file
 from eventdesk.reports.html import as_hours, as_percent, render_html, summary_rows
 from eventdesk.reports.query import PERIODS
 from eventdesk.reports.report import Report, build_report, parse_moment
@@ -55,10 +55,7 @@ def report(
         actor=ctx.actor,
     )
     if html_file is not None:
-        try:
-            html_file.write_text(render_html(built), encoding="utf-8")
-        except OSError as error:
-            raise click.ClickException(f"cannot write {html_file}: {error.strerror}") from None
+        write_file(html_file, render_html(built))
     if as_json:
         emit_json(built.to_dict())
         return

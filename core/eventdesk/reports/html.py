@@ -151,8 +151,14 @@ def render_html(report: Report) -> str:
                 ],
             )
         )
+    return html_page(title, parts, charts(report))
+
+
+def html_page(title: str, parts: Sequence[str], figures: dict[str, go.Figure]) -> str:
+    """One HTML document: ``parts`` (HTML), then the charts, each in a ``chart-ID`` div."""
+    parts = list(parts)
     # The first chart carries plotly.js inline; the others use it.
-    for index, (name, figure) in enumerate(charts(report).items()):
+    for index, (name, figure) in enumerate(figures.items()):
         chart = figure.to_html(
             full_html=False,
             include_plotlyjs=index == 0,
