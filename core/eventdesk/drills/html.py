@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 
 from eventdesk.drills.results import COMPARED
 from eventdesk.drills.service import DrillResult
-from eventdesk.reports.html import _LAYOUT, _table, as_percent, charts, html_page
+from eventdesk.reports.html import CHART_LAYOUT, as_percent, charts, html_page, html_table
 
 COMPARISON_CHARTS = ("service_level", "abandonment", "occupancy")
 
@@ -32,7 +32,9 @@ def label(name: str) -> str:
 
 
 def comparison_chart(result: DrillResult) -> go.Figure:
-    figure = go.Figure(layout={**_LAYOUT, "title": "Drill against baseline", "barmode": "group"})
+    figure = go.Figure(
+        layout={**CHART_LAYOUT, "title": "Drill against baseline", "barmode": "group"}
+    )
     groups = [f"{r['tenant']} {r['channel']}" for r in result.rows]
     for name in COMPARISON_CHARTS:
         figure.add_bar(
@@ -64,7 +66,7 @@ def render_drill_html(result: DrillResult) -> str:
         f"<p>{result.contacts} contacts over {result.hours:g} hours from "
         f"{html.escape(result.to_dict()['start'][:16])} UTC, seed {result.seed}.</p>",
         "<ul>" + "".join(f"<li>{html.escape(e)}</li>" for e in result.events) + "</ul>",
-        _table(["queue", "figure", "drill", "baseline"], rows),
+        html_table(["queue", "figure", "drill", "baseline"], rows),
     ]
     figures = {"comparison": comparison_chart(result)}
     if result.report is not None:

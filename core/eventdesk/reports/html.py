@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 from eventdesk.reports.report import Report
 
 CHART_IDS = ("volume", "sla", "resolution", "backlog", "utilisation")
-_LAYOUT = {
+CHART_LAYOUT = {
     "height": 380,
     "margin": {"l": 60, "r": 20, "t": 50, "b": 50},
     "template": "plotly_white",
@@ -64,7 +64,7 @@ def _pair(figures: dict[str, Any], which: str) -> str:
     return f"{as_hours(wall)} / {as_hours(business)}"
 
 
-def _table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
+def html_table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
     head = "".join(f"<th>{html.escape(h)}</th>" for h in headers)
     body = "".join(
         "<tr>" + "".join(f"<td>{html.escape(str(c))}</td>" for c in row) + "</tr>" for row in rows
@@ -74,14 +74,16 @@ def _table(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
 
 def charts(report: Report) -> dict[str, go.Figure]:
     """The report's charts, by id."""
-    volume = go.Figure(layout={**_LAYOUT, "title": "Volume by channel", "barmode": "stack"})
+    volume = go.Figure(layout={**CHART_LAYOUT, "title": "Volume by channel", "barmode": "stack"})
     for channel in sorted({v["channel"] for v in report.volume_by_channel}):
         points = [v for v in report.volume_by_channel if v["channel"] == channel]
         volume.add_bar(
             name=channel, x=[p["period"] for p in points], y=[p["incidents"] for p in points]
         )
     volume.update_xaxes(type="category", title=report.period)
-    sla = go.Figure(layout={**_LAYOUT, "title": "SLA attainment by priority", "barmode": "group"})
+    sla = go.Figure(
+        layout={**CHART_LAYOUT, "title": "SLA attainment by priority", "barmode": "group"}
+    )
     for metric in sorted({s["metric"] for s in report.sla}):
         points = [s for s in report.sla if s["metric"] == metric]
         sla.add_bar(
@@ -92,7 +94,7 @@ def charts(report: Report) -> dict[str, go.Figure]:
     sla.update_yaxes(title="% of clocks met", range=[0, 100])
     resolution = go.Figure(
         data=[go.Histogram(x=list(report.resolution_hours), name="incidents")],
-        layout={**_LAYOUT, "title": "Resolution time (hours, wall-clock)"},
+        layout={**CHART_LAYOUT, "title": "Resolution time (hours, wall-clock)"},
     )
     resolution.update_xaxes(title="hours")
     backlog = go.Figure(
@@ -103,7 +105,7 @@ def charts(report: Report) -> dict[str, go.Figure]:
                 name="open incidents",
             )
         ],
-        layout={**_LAYOUT, "title": f"Backlog age at {report.backlog['at'][:16]} UTC"},
+        layout={**CHART_LAYOUT, "title": f"Backlog age at {report.backlog['at'][:16]} UTC"},
     )
     heat = report.heatmap
     utilisation = go.Figure(
@@ -118,7 +120,7 @@ def charts(report: Report) -> dict[str, go.Figure]:
                 colorbar={"title": "%"},
             )
         ],
-        layout={**_LAYOUT, "title": "Agent utilisation by hour and weekday (UTC)"},
+        layout={**CHART_LAYOUT, "title": "Agent utilisation by hour and weekday (UTC)"},
     )
     utilisation.update_yaxes(autorange="reversed")
     return dict(zip(CHART_IDS, (volume, sla, resolution, backlog, utilisation), strict=True))
@@ -133,11 +135,11 @@ def render_html(report: Report) -> str:
         f"<h1>{html.escape(title)}</h1>",
         f"<p>Incidents opened from {html.escape(since[:16])} to "
         f"{html.escape(report.to_dict()['until'][:16])} UTC, by {html.escape(report.period)}.</p>",
-        _table(["figure", "value"], summary_rows(report)),
+        html_table(["figure", "value"], summary_rows(report)),
     ]
     if report.cost:
         parts.append(
-            _table(
+            html_table(
                 ["tenant", "month", "model", "hours", "total"],
                 [
                     (
