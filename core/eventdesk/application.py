@@ -14,7 +14,7 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.persistence import IntegrityError, Recording
+from eventsourcing.persistence import IntegrityError, Mapper, Recording
 
 from eventdesk.channels.registry import ChannelRegistry
 from eventdesk.clock import Clock, SystemClock
@@ -29,6 +29,9 @@ from eventdesk.intake.dead_letters import DeadLetterService
 from eventdesk.intake.service import IntakeService
 from eventdesk.knowledge.service import KnowledgeService
 from eventdesk.plugins import get_plugin_manager
+from eventdesk.privacy.at_rest import store_cipher_env
+from eventdesk.privacy.keys import KeyStore
+from eventdesk.privacy.mapper import PersonalDataMapper
 from eventdesk.projections.base import Projector
 from eventdesk.projections.definitions import DefinitionIndex
 from eventdesk.projections.incidents import IncidentList
@@ -94,8 +97,11 @@ class ServiceDesk(Application):
         self.priority_matrix = priority_matrix or PriorityMatrix.default()
         self._open_lock = threading.Lock()
         self._last_number: int | None = None
+        self.personal_keys = KeyStore.open(self.store)
         with self.store.setup_lock():
-            super().__init__(env={**self.store.eventsourcing_env(), **(env or {})})
+            super().__init__(
+                env={**self.store.eventsourcing_env(), **store_cipher_env(), **(env or {})}
+            )
             self.sla = SlaService(self)
             self.tenancy = TenancyService(self)
             self.channels = ChannelRegistry(self)
@@ -139,11 +145,16 @@ class ServiceDesk(Application):
         for recording in recordings:
             track_event(desk=self, event=recording.domain_event)
 
+    def construct_mapper(self) -> Mapper[UUID]:
+        """The library's mapper, sealing contacts' personal fields (see eventdesk.privacy)."""
+        return PersonalDataMapper.build(super().construct_mapper(), self.personal_keys)
+
     def close(self) -> None:
         """Release the database connections (also on ``with ServiceDesk(...) as desk``)."""
         projector = getattr(self, "projector", None)
         if projector is not None:
             projector.db.close()
+        self.personal_keys.close()
         super().close()
 
     # --- references ----------------------------------------------------------

@@ -18,9 +18,11 @@ from uuid import UUID
 
 import attrs
 
+from eventdesk.contacts.model import Contact
+from eventdesk.domain import numbering
 from eventdesk.domain.definition import Definition
 from eventdesk.domain.incident import AuthorKind, Incident, answers_customer, author_kind_of
-from eventdesk.projections.base import Projection
+from eventdesk.projections.base import Projection, erase_columns
 from eventdesk.projections.incidents import read_time, stored_time
 from eventdesk.storage import SQLDatabase
 from eventdesk.tenancy.model import Agent, Presence, Tenant
@@ -149,6 +151,11 @@ class MetricsIndex(Projection):
             self._apply_incident(db, event)
         elif isinstance(event, WorkItem.Event):
             self._apply_work_item(db, event)
+        elif isinstance(event, Contact.Forgotten):
+            ids = [
+                str(numbering.incident_id(numbering.parse_number(n) or 0)) for n in event.incidents
+            ]
+            erase_columns(db, INCIDENTS, ("caller",), "id", ids)
         elif isinstance(event, Agent.Registered):
             db.execute(
                 f"INSERT INTO {AGENTS} (id, name) VALUES (?, ?)",
