@@ -67,6 +67,13 @@ class KeyStore:
     def close(self) -> None:
         self.db.close()
 
+    def reload(self) -> None:
+        """Forget what was read so far (after the tables were restored from a backup)."""
+        with self._lock:
+            self._keys.clear()
+            self._subjects.clear()
+            self._lookup_secret = self._secret("identity-lookup")
+
     # --- the lookup secret ---------------------------------------------------
 
     def _secret(self, name: str) -> bytes:
