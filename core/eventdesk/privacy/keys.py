@@ -149,13 +149,15 @@ class KeyStore:
             )
             self._subjects[subject] = contact
 
-    def contact_of(self, subject: str) -> str | None:
+    def contact_of(self, subject: str, *, settled: bool = False) -> str | None:
+        """The contact a subject belongs to. ``settled``: the answer cannot change later
+        (an incident is linked when it is opened, or never), so "none" is remembered too."""
         with self._lock:
             if subject in self._subjects:
                 return self._subjects[subject]
             rows = self.db.execute(f"SELECT contact FROM {SUBJECTS} WHERE subject = ?", [subject])
             found = rows[0]["contact"] if rows else None
-            if found is not None:
+            if found is not None or settled:
                 self._subjects[subject] = found
             return found
 

@@ -130,7 +130,7 @@ class PersonalDataMapper(Mapper[Any]):
                 self.keys.link(str(event.originator_id), contact)
             return contact
         if isinstance(event, Incident.Event):
-            return self.keys.contact_of(str(event.originator_id))
+            return self.keys.contact_of(str(event.originator_id), settled=True)
         return None
 
     def _remember_identities(self, kind: type, state: dict[str, Any], contact: str) -> None:
