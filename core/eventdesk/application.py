@@ -14,7 +14,7 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.persistence import IntegrityError, Mapper, Recording
+from eventsourcing.persistence import IntegrityError, Recording
 
 from eventdesk.channels.registry import ChannelRegistry
 from eventdesk.clock import Clock, SystemClock
@@ -31,7 +31,7 @@ from eventdesk.knowledge.service import KnowledgeService
 from eventdesk.plugins import get_plugin_manager
 from eventdesk.privacy.at_rest import store_cipher_env
 from eventdesk.privacy.keys import KeyStore
-from eventdesk.privacy.mapper import PersonalDataMapper
+from eventdesk.privacy.mapper import SealsPersonalData
 from eventdesk.projections.base import Projector
 from eventdesk.projections.definitions import DefinitionIndex
 from eventdesk.projections.incidents import IncidentList
@@ -68,7 +68,7 @@ _ENVELOPE = {"originator_id", "originator_version", "timestamp", "originator_top
 _COLLECTIONS = {"comments", "child_numbers", "sla_raised", "known_errors"}
 
 
-class ServiceDesk(Application):
+class ServiceDesk(SealsPersonalData, Application):
     """An event-sourced ITIL service desk.
 
     >>> from eventdesk import ServiceDesk
@@ -144,10 +144,6 @@ class ServiceDesk(Application):
             return
         for recording in recordings:
             track_event(desk=self, event=recording.domain_event)
-
-    def construct_mapper(self) -> Mapper[UUID]:
-        """The library's mapper, sealing contacts' personal fields (see eventdesk.privacy)."""
-        return PersonalDataMapper.build(super().construct_mapper(), self.personal_keys)
 
     def close(self) -> None:
         """Release the database connections (also on ``with ServiceDesk(...) as desk``)."""

@@ -95,7 +95,7 @@ class ContactService:
 
     # --- engine-facing (intake and the application use these) ----------------
 
-    def claim_record(self, identity: Identity) -> IdentityClaim | None:
+    def _claim_record(self, identity: Identity) -> IdentityClaim | None:
         """The claim on an identity, live or released (keyed id first, then the old one)."""
         keyed = self.desk.personal_keys.identity_id(str(identity))
         for claim_id in (keyed, identity_claim_id(identity)):
@@ -107,13 +107,13 @@ class ContactService:
 
     def claim_of(self, identity: Identity) -> IdentityClaim | None:
         """The live claim on an identity: None if nobody has it (or its owner was forgotten)."""
-        claim = self.claim_record(identity)
+        claim = self._claim_record(identity)
         return claim if claim is not None and claim.contact is not None else None
 
     def _claim(self, text: str, contact: str, *, actor: str, at: datetime) -> IdentityClaim:
         """A claim on an identity for a contact: a new one, or a released one taken again."""
         remember_identities(self.desk.personal_keys, contact, [text])
-        released = self.claim_record(Identity.parse(text))
+        released = self._claim_record(Identity.parse(text))
         if released is not None and released.contact is None:
             released.reclaim(contact=contact, actor=actor, timestamp=at)
             return released

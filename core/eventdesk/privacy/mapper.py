@@ -173,3 +173,13 @@ class PersonalDataMapper(Mapper[Any]):
         except InvalidTag:
             return envelope["erased"]  # a key restored from the wrong backup reads as erased
         return json.loads(plain)
+
+
+class SealsPersonalData:
+    """Mixed into an ``eventsourcing`` Application: its mapper seals personal fields with
+    the keys of ``self.personal_keys`` (which must be set before the application starts)."""
+
+    personal_keys: KeyStore
+
+    def construct_mapper(self) -> Mapper[Any]:
+        return PersonalDataMapper.build(super().construct_mapper(), self.personal_keys)  # type: ignore[misc]
