@@ -167,3 +167,17 @@ def test_no_personal_field_is_stored_in_the_clear(desk, note_channel, clock, db)
     for personal in (b"Ana", b"ana.lopez", b"+34600123456", b"VPN", b"ana-lopez-vpn.log"):
         assert personal not in states, personal
     assert b"bob" in states  # what is not personal stays readable
+
+
+def test_another_process_stops_reading_a_contact_forgotten_elsewhere(
+    desk, note_channel, clock, another_desk
+):
+    number = ana_writes_and_is_helped(desk, note_channel, clock)
+    other = another_desk()
+    assert other.get_incident(number).caller == "Ana López"  # its key is now in other's cache
+
+    desk.contacts.forget(ANA, reason="erasure request", actor="dpo")
+    other.catch_up()  # the other process sees Contact.Forgotten go by
+
+    assert other.get_incident(number).caller == ERASED
+    assert [m.text for m in other.conversation(number)] == [ERASED, ERASED, ERASED]

@@ -132,9 +132,10 @@ class KeyStore:
                 self._keys[contact] = None
         return destroyed
 
-    def is_forgotten(self, contact: str) -> bool:
-        rows = self.db.execute(f"SELECT forgotten_at FROM {KEYS} WHERE contact = ?", [contact])
-        return bool(rows and rows[0]["forgotten_at"])
+    def drop_cached_keys(self) -> None:
+        """Read keys from the store again (a contact may have been forgotten elsewhere)."""
+        with self._lock:
+            self._keys.clear()
 
     # --- which contact an aggregate's personal fields belong to --------------
 

@@ -158,6 +158,8 @@ class PersonalDataMapper(Mapper[Any]):
         for field, value in state.items():
             if isinstance(value, dict) and ENVELOPE in value:
                 state[field] = self._open(subject, field, value)
+        if isinstance(domain_event, Contact.Forgotten):
+            self.keys.drop_cached_keys()  # forgotten by another process: stop using its key
         return domain_event
 
     def _open(self, subject: str, field: str, envelope: dict[str, Any]) -> Any:
