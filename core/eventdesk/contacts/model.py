@@ -190,19 +190,26 @@ class Contact(Aggregate):
     def _merged_into(self, target: str, actor: str, timestamp: datetime) -> None:
         self.merged_into = target
 
-    def forget(self, reason: str, *, actor: str, at: datetime) -> None:
-        """Record that this person's personal data is destroyed (their key goes next)."""
+    def forget(self, reason: str, *, incident_ids: Iterable[str], actor: str, at: datetime) -> None:
+        """Record that this person's personal data is destroyed (their key goes next);
+        ``incident_ids``: every incident whose personal fields their keys sealed."""
         self.check_active("forget")
         self._forgotten(
             reason=" ".join(str(reason or "").split())[:500],
             incidents=list(self.incidents),
+            incident_ids=list(incident_ids),
             actor=actor,
             timestamp=at,
         )
 
     @event("Forgotten")
     def _forgotten(
-        self, reason: str, incidents: list[str], actor: str, timestamp: datetime
+        self,
+        reason: str,
+        incidents: list[str],
+        incident_ids: list[str],
+        actor: str,
+        timestamp: datetime,
     ) -> None:
         self.name = ERASED
         self.identities = ()

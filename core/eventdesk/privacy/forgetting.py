@@ -64,7 +64,14 @@ def forget_contact(
     if contact.forgotten:  # a second time: make sure no key survived
         destroyed = desk.personal_keys.forget(ids)
         return Forgetting(str(contact.id), destroyed, 0, contact.incidents, (), True)
-    open_numbers = [number for number in contact.incidents if _is_open(desk, number)]
+    # The incidents its keys seal, and those it remembers (opened before sealing, say).
+    incident_ids = sorted(
+        {
+            *desk.personal_keys.aggregates_of(ids),
+            *(str(desk.resolve_id(n)) for n in contact.incidents),
+        }
+    )
+    open_numbers = [number for i in incident_ids if (number := _open_number(desk, i))]
     if open_numbers and not force:
         raise OpenIncidentsError(str(contact.id), open_numbers)
     at = desk.clock.now()
@@ -74,7 +81,7 @@ def forget_contact(
         if claim is not None and claim.contact in ids:
             claim.release(actor=str(actor), timestamp=at)
             claims.append(claim)
-    contact.forget(reason, actor=str(actor), at=at)
+    contact.forget(reason, incident_ids=incident_ids, actor=str(actor), at=at)
     desk.save(contact, *claims)
     destroyed = desk.personal_keys.forget(ids)
     return Forgetting(
@@ -82,8 +89,10 @@ def forget_contact(
     )
 
 
-def _is_open(desk: ServiceDesk, number: str) -> bool:
+def _open_number(desk: ServiceDesk, incident_id: str) -> str | None:
+    """The incident's number if it is open, else None."""
     try:
-        return desk._get(number).is_open
+        incident = desk._get(incident_id)
     except EventDeskError:
-        return False
+        return None
+    return incident.number if incident.is_open else None

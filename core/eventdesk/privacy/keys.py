@@ -162,6 +162,18 @@ class KeyStore:
                 self._subjects[subject] = found
             return found
 
+    def aggregates_of(self, contacts: list[str]) -> list[str]:
+        """The ids of the aggregates (incidents) whose personal fields these contacts' keys seal."""
+        if not contacts:
+            return []
+        marks = ", ".join("?" for _ in contacts)
+        rows = self.db.execute(
+            f"SELECT subject FROM {SUBJECTS} WHERE contact IN ({marks}) "
+            "AND subject NOT LIKE ? ORDER BY subject",
+            [*contacts, "actor:%"],
+        )
+        return [row["subject"] for row in rows]
+
     def counts(self) -> dict[str, int]:
         """How many keys are live and how many were destroyed."""
         rows = self.db.execute(

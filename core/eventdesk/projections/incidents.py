@@ -87,7 +87,7 @@ class IncidentList(Projection):
             self._insert(db, event)
             return
         if isinstance(event, Contact.Forgotten):
-            erase_columns(db, TABLE, ("summary", "caller"), "number", event.incidents)
+            erase_columns(db, TABLE, ("summary", "caller"), "id", event.incident_ids)
             return
         if not isinstance(event, Incident.Event):
             return

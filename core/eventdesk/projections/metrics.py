@@ -19,7 +19,6 @@ from uuid import UUID
 import attrs
 
 from eventdesk.contacts.model import Contact
-from eventdesk.domain import numbering
 from eventdesk.domain.definition import Definition
 from eventdesk.domain.incident import AuthorKind, Incident, answers_customer, author_kind_of
 from eventdesk.projections.base import Projection, erase_columns
@@ -152,10 +151,7 @@ class MetricsIndex(Projection):
         elif isinstance(event, WorkItem.Event):
             self._apply_work_item(db, event)
         elif isinstance(event, Contact.Forgotten):
-            ids = [
-                str(numbering.incident_id(numbering.parse_number(n) or 0)) for n in event.incidents
-            ]
-            erase_columns(db, INCIDENTS, ("caller",), "id", ids)
+            erase_columns(db, INCIDENTS, ("caller",), "id", event.incident_ids)
         elif isinstance(event, Agent.Registered):
             db.execute(
                 f"INSERT INTO {AGENTS} (id, name) VALUES (?, ?)",
