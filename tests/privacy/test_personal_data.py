@@ -167,6 +167,11 @@ def test_no_personal_field_is_stored_in_the_clear(desk, note_channel, clock, db)
     for personal in (b"Ana", b"ana.lopez", b"+34600123456", b"VPN", b"ana-lopez-vpn.log"):
         assert personal not in states, personal
     assert b"bob" in states  # what is not personal stays readable
+    # The keys are in a file of their own, not in the event store.
+    tables = {row[0] for row in sqlite3.connect(db).execute("SELECT name FROM sqlite_master")}
+    assert not any(name.startswith("eventdesk_personal") for name in tables)
+    keys = sqlite3.connect(f"{db}.keys").execute("SELECT COUNT(key) FROM eventdesk_personal_keys")
+    assert keys.fetchone() == (1,)
 
 
 def test_another_process_stops_reading_a_contact_forgotten_elsewhere(
