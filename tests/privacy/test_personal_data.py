@@ -8,8 +8,10 @@ import sqlite3
 from datetime import timedelta
 
 import pytest
+from eventsourcing.utils import get_topic
 from eventdesk import ServiceDesk
 from eventdesk.contacts.model import Contact, ContactForgottenError
+from eventdesk.intake.model import Delivery
 from eventdesk.privacy import ERASED
 from eventdesk.privacy.forgetting import OpenIncidentsError
 from eventdesk.reports.report import build_report
@@ -17,6 +19,7 @@ from eventdesk.reports.report import build_report
 pytestmark = pytest.mark.usefixtures("note_channel")
 
 ANA = "ana.lopez@acme.example"
+DELIVERY_REQUESTED = get_topic(Delivery.Requested)
 
 
 def receive(desk: ServiceDesk, kit, message_id: str, sender: str, text: str, **fields):
@@ -186,3 +189,29 @@ def test_another_process_stops_reading_a_contact_forgotten_elsewhere(
 
     assert other.get_incident(number).caller == ERASED
     assert [m.text for m in other.conversation(number)] == [ERASED, ERASED, ERASED]
+
+
+def deliveries_of(desk: ServiceDesk) -> list:
+    found = desk.recorder.select_notifications(start=1, limit=1000, topics=[DELIVERY_REQUESTED])
+    return [desk.repository.get(n.originator_id) for n in found]
+
+
+@pytest.mark.parametrize("store", ["sqlite"])
+def test_a_reply_on_its_way_out_is_sealed_and_forgotten_too(desk, note_channel, db):
+    opened = receive(desk, note_channel, "m-1", ANA, "Printer jams", name="Ana López")
+    desk.reply(opened.incident, "Hello Ana López, a technician is on the way", actor="bob")
+    [sent] = note_channel.sent
+    assert (str(sent.to), sent.text) == (
+        f"email:{ANA}",
+        "Hello Ana López, a technician is on the way",
+    )
+    rows = sqlite3.connect(db).execute("SELECT state FROM stored_events")
+    assert not any(b"Ana" in state or b"ana.lopez" in state for (state,) in rows)
+
+    desk.cancel(opened.incident, "duplicate", actor="bob")
+    desk.contacts.forget(ANA, reason="erasure request", actor="dpo")
+
+    [delivery] = deliveries_of(desk)
+    assert delivery.state == "delivered"
+    assert (delivery.message["to"], delivery.message["text"]) == (f"email:{ERASED}", ERASED)
+    assert delivery.message["message_id"] == sent.message_id  # threading ids are not personal

@@ -29,6 +29,8 @@ from eventsourcing.persistence import Mapper, StoredEvent
 
 from eventdesk.contacts.model import Contact, IdentityClaim
 from eventdesk.domain.incident import Incident
+from eventdesk.domain.numbering import incident_id, parse_number
+from eventdesk.intake.model import Delivery
 from eventdesk.privacy.keys import KeyStore
 
 ERASED = "[erased]"
@@ -49,7 +51,11 @@ PERSONAL_FIELDS: dict[type, tuple[str, ...]] = {
     Incident.PutOnHold: ("note",),
     Incident.Resolved: ("notes",),
     Incident.Cancelled: ("reason",),
+    # A reply on its way out: to whom, and what it says ("message.to": a key of "message").
+    Delivery.Requested: ("message.to", "message.to_name", "message.text", "message.subject"),
 }
+# An escalation goes to another party, whose address is not the contact's.
+_ESCALATION_FIELDS = ("message.text", "message.subject")
 # Events that give a contact identities: their values, used as actors, are personal too.
 _IDENTITY_FIELDS = {
     Contact.Created: "identities",
@@ -58,8 +64,10 @@ _IDENTITY_FIELDS = {
 }
 
 
-def erased_form(value: Any) -> Any:
+def erased_form(value: Any, field: str = "") -> Any:
     """What a personal value reads as once its contact is forgotten."""
+    if field == "message.to":  # an identity: keep its kind, so it still parses
+        return f"{str(value).partition(':')[0]}:{ERASED}"
     if isinstance(value, list):
         if all(isinstance(item, dict) for item in value) and value:
             return [{**item, "name": ERASED} for item in value]  # attachments keep type, size
@@ -96,6 +104,8 @@ class PersonalDataMapper(Mapper[Any]):
     def to_stored_event(self, domain_event: Any) -> StoredEvent:
         kind = type(domain_event)
         fields = PERSONAL_FIELDS.get(kind, ())
+        if kind is Delivery.Requested and getattr(domain_event, "kind", "reply") != "reply":
+            fields = _ESCALATION_FIELDS
         if not fields and not isinstance(domain_event, Incident.Event):
             return super().to_stored_event(domain_event)
         contact = self._contact_of(domain_event)
@@ -106,8 +116,12 @@ class PersonalDataMapper(Mapper[Any]):
         subject = str(domain_event.originator_id)
         key = self.keys.key_for(contact, create=True)
         for field in fields:
-            if state.get(field) is not None:
-                state[field] = self._seal(key, contact, subject, field, state[field])
+            parent, _, child = field.rpartition(".")
+            holder = state
+            if parent:  # a key of a mapping field: seal it in a copy of the mapping
+                holder = state[parent] = dict(state.get(parent) or {})
+            if holder.get(child) is not None:
+                holder[child] = self._seal(key, contact, subject, field, holder[child])
         actor = state.get("actor")
         if (
             isinstance(domain_event, Incident.Event)
@@ -131,6 +145,11 @@ class PersonalDataMapper(Mapper[Any]):
             return contact
         if isinstance(event, Incident.Event):
             return self.keys.contact_of(str(event.originator_id), settled=True)
+        if isinstance(event, Delivery.Requested):
+            sequence = parse_number(event.incident)
+            if sequence is None:
+                return None
+            return self.keys.contact_of(str(incident_id(sequence)), settled=True)
         return None
 
     def _remember_identities(self, kind: type, state: dict[str, Any], contact: str) -> None:
@@ -141,7 +160,7 @@ class PersonalDataMapper(Mapper[Any]):
         remember_identities(self.keys, contact, found)
 
     def _seal(self, key: bytes | None, contact: str, subject: str, field: str, value: Any) -> Any:
-        envelope: dict[str, Any] = {ENVELOPE: contact, "erased": erased_form(value)}
+        envelope: dict[str, Any] = {ENVELOPE: contact, "erased": erased_form(value, field)}
         if key is not None:  # a forgotten contact's new data is stored already erased
             nonce = os.urandom(NONCE_BYTES)
             plain = json.dumps(value, ensure_ascii=False).encode()
@@ -156,8 +175,14 @@ class PersonalDataMapper(Mapper[Any]):
         state = domain_event.__dict__
         subject = str(stored_event.originator_id)
         for field, value in state.items():
-            if isinstance(value, dict) and ENVELOPE in value:
+            if not isinstance(value, dict):
+                continue
+            if ENVELOPE in value:
                 state[field] = self._open(subject, field, value)
+                continue
+            for key, inner in value.items():  # a sealed key of a mapping field
+                if isinstance(inner, dict) and ENVELOPE in inner:
+                    value[key] = self._open(subject, f"{field}.{key}", inner)
         if isinstance(domain_event, Contact.Forgotten):
             self.keys.drop_cached_keys()  # forgotten by another process: stop using its key
         return domain_event
