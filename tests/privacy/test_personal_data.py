@@ -8,13 +8,13 @@ import sqlite3
 from datetime import timedelta
 
 import pytest
-from eventsourcing.utils import get_topic
 from eventdesk import ServiceDesk
 from eventdesk.contacts.model import Contact, ContactForgottenError
 from eventdesk.intake.model import Delivery
 from eventdesk.privacy import ERASED
 from eventdesk.privacy.forgetting import OpenIncidentsError
 from eventdesk.reports.report import build_report
+from eventsourcing.utils import get_topic
 
 pytestmark = pytest.mark.usefixtures("note_channel")
 
