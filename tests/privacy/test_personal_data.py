@@ -9,7 +9,14 @@ from datetime import timedelta
 
 import pytest
 from eventdesk import ServiceDesk
-from eventdesk.contacts.model import Contact, ContactForgottenError
+from eventdesk.channels import Identity
+from eventdesk.contacts.model import (
+    Contact,
+    ContactForgottenError,
+    IdentityClaim,
+    identity_claim_id,
+)
+from eventdesk.contacts.service import IdentityTakenError
 from eventdesk.intake.model import Delivery
 from eventdesk.privacy import ERASED
 from eventdesk.privacy.forgetting import OpenIncidentsError
@@ -215,3 +222,27 @@ def test_a_reply_on_its_way_out_is_sealed_and_forgotten_too(desk, note_channel, 
     assert delivery.state == "delivered"
     assert (delivery.message["to"], delivery.message["text"]) == (f"email:{ERASED}", ERASED)
     assert delivery.message["message_id"] == sent.message_id  # threading ids are not personal
+
+
+def test_contacts_of_stores_made_before_keyed_claims_are_still_found(desk, clock):
+    # A contact saved as before: its claim's id an unkeyed UUIDv5 of the identity.
+    old = Contact.create(
+        identities=[Identity("email", "old@acme.example")],
+        name="Olga",
+        tenant=None,
+        actor="system",
+        at=clock.now(),
+    )
+    claim = IdentityClaim(
+        identity="email:old@acme.example",
+        contact=str(old.id),
+        actor="system",
+        timestamp=clock.now(),
+    )
+    assert claim.id == identity_claim_id("email:old@acme.example")
+    desk.save(old, claim)
+
+    assert desk.contacts.find("old@acme.example").name == "Olga"
+    # Fail to give the address to someone else.
+    with pytest.raises(IdentityTakenError):
+        desk.contacts.create(["old@acme.example"])
