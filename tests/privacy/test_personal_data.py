@@ -8,7 +8,7 @@ import sqlite3
 from datetime import timedelta
 
 import pytest
-from eventdesk import ServiceDesk
+from eventdesk import InvalidValueError, ServiceDesk
 from eventdesk.channels import Identity
 from eventdesk.contacts.model import (
     Contact,
@@ -21,6 +21,7 @@ from eventdesk.intake.model import Delivery
 from eventdesk.privacy import ERASED
 from eventdesk.privacy.forgetting import OpenIncidentsError
 from eventdesk.reports.report import build_report
+from eventdesk.tenancy.access import AccessDeniedError, Actor
 from eventsourcing.utils import get_topic
 
 pytestmark = pytest.mark.usefixtures("note_channel")
@@ -246,3 +247,14 @@ def test_contacts_of_stores_made_before_keyed_claims_are_still_found(desk, clock
     # Fail to give the address to someone else.
     with pytest.raises(IdentityTakenError):
         desk.contacts.create(["old@acme.example"])
+
+
+def test_forgetting_needs_a_reason_and_an_administrator(desk, note_channel):
+    receive(desk, note_channel, "m-1", ANA, "Printer jams", name="Ana López")
+    # Fail to forget without saying why.
+    with pytest.raises(InvalidValueError, match="reason"):
+        desk.contacts.forget(ANA, reason="  ", actor="dpo", force=True)
+    # Fail to forget as an agent.
+    with pytest.raises(AccessDeniedError):
+        desk.contacts.forget(ANA, reason="request", actor=Actor.agent("bob"), force=True)
+    assert desk.contacts.get(ANA).name == "Ana López"

@@ -194,8 +194,13 @@ class Contact(Aggregate):
         """Record that this person's personal data is destroyed (their key goes next);
         ``incident_ids``: every incident whose personal fields their keys sealed."""
         self.check_active("forget")
+        why = " ".join(str(reason or "").split())[:500]
+        if not why:
+            raise InvalidValueError(
+                "reason", reason, "why the contact is forgotten (for the audit)"
+            )
         self._forgotten(
-            reason=" ".join(str(reason or "").split())[:500],
+            reason=why,
             incidents=list(self.incidents),
             incident_ids=list(incident_ids),
             actor=actor,

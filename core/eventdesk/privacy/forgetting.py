@@ -63,7 +63,14 @@ def forget_contact(
     ids = list(contact.all_ids)
     if contact.forgotten:  # a second time: make sure no key survived
         destroyed = desk.personal_keys.forget(ids)
-        return Forgetting(str(contact.id), destroyed, 0, contact.incidents, (), True)
+        return Forgetting(
+            contact=str(contact.id),
+            keys_destroyed=destroyed,
+            identities_released=0,
+            incidents=contact.incidents,
+            open_incidents=(),
+            already_forgotten=True,
+        )
     # The incidents its keys seal, and those it remembers (opened before sealing, say).
     incident_ids = sorted(
         {
@@ -82,10 +89,15 @@ def forget_contact(
             claim.release(actor=str(actor), timestamp=at)
             claims.append(claim)
     contact.forget(reason, incident_ids=incident_ids, actor=str(actor), at=at)
-    desk.save(contact, *claims)
+    contacts._save([contact, *claims], [])
     destroyed = desk.personal_keys.forget(ids)
     return Forgetting(
-        str(contact.id), destroyed, len(claims), contact.incidents, tuple(open_numbers), False
+        contact=str(contact.id),
+        keys_destroyed=destroyed,
+        identities_released=len(claims),
+        incidents=contact.incidents,
+        open_incidents=tuple(open_numbers),
+        already_forgotten=False,
     )
 
 
