@@ -29,6 +29,9 @@ from eventdesk.intake.dead_letters import DeadLetterService
 from eventdesk.intake.service import IntakeService
 from eventdesk.knowledge.service import KnowledgeService
 from eventdesk.plugins import get_plugin_manager
+from eventdesk.privacy.at_rest import store_cipher_env
+from eventdesk.privacy.keys import KeyStore
+from eventdesk.privacy.mapper import SealsPersonalData
 from eventdesk.projections.base import Projector
 from eventdesk.projections.definitions import DefinitionIndex
 from eventdesk.projections.incidents import IncidentList
@@ -65,7 +68,7 @@ _ENVELOPE = {"originator_id", "originator_version", "timestamp", "originator_top
 _COLLECTIONS = {"comments", "child_numbers", "sla_raised", "known_errors"}
 
 
-class ServiceDesk(Application):
+class ServiceDesk(SealsPersonalData, Application):
     """An event-sourced ITIL service desk.
 
     >>> from eventdesk import ServiceDesk
@@ -94,8 +97,11 @@ class ServiceDesk(Application):
         self.priority_matrix = priority_matrix or PriorityMatrix.default()
         self._open_lock = threading.Lock()
         self._last_number: int | None = None
+        self.personal_keys = KeyStore.open(self.store)
         with self.store.setup_lock():
-            super().__init__(env={**self.store.eventsourcing_env(), **(env or {})})
+            super().__init__(
+                env={**self.store.eventsourcing_env(), **store_cipher_env(), **(env or {})}
+            )
             self.sla = SlaService(self)
             self.tenancy = TenancyService(self)
             self.channels = ChannelRegistry(self)
@@ -144,6 +150,7 @@ class ServiceDesk(Application):
         projector = getattr(self, "projector", None)
         if projector is not None:
             projector.db.close()
+        self.personal_keys.close()
         super().close()
 
     # --- references ----------------------------------------------------------

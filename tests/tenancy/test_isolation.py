@@ -750,6 +750,13 @@ GUARDED: dict[tuple[str, str], Guarded] = {
         NOT_OF_ACME | {"carla"},
         "acme",
     ),
+    ("contacts", "forget"): admins_only(
+        "forget a contact",
+        lambda s, a: s.desk.contacts.forget(
+            s.desk.contacts.list(text="leaver-")[0].id, reason="erasure request", actor=a
+        ),
+        tenant="acme",
+    ),
     ("contacts", "get"): Guarded(
         "read a contact", lambda s, a: s.desk.contacts.get(CARLA, actor=a), NOT_OF_ACME, "acme"
     ),
@@ -942,6 +949,8 @@ def scene(desk: ServiceDesk, clock) -> Scene:
     desk.contacts.create([CARLA], name="Carla", tenant="acme")
     for twin in range(4):  # contacts for the merges, one each
         desk.contacts.create([f"twin-{twin}@acme.example"], tenant="acme")
+    for leaver in range(4):  # contacts to forget, one each
+        desk.contacts.create([f"leaver-{leaver}@acme.example"], tenant="acme")
     for garbage in range(4):  # dead letters to show, retry and discard, one each
         desk.intake.receive("note", f"not json {garbage}".encode())
     for n in range(3):  # acme's articles: drafts to publish, known errors to retire and fix

@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from eventdesk import __version__
+from eventdesk.cli.backup import export_command, import_command, keys
 from eventdesk.cli.benchmark import benchmark_command
 from eventdesk.cli.context import ActorParam, DeskContext, pass_desk
 from eventdesk.cli.contingency import contingency
@@ -164,6 +165,8 @@ cli.add_command(report)
 cli.add_command(benchmark_command)
 cli.add_command(import_group)
 cli.add_command(drill)
+for command in (export_command, import_command, keys):
+    cli.add_command(command)
 get_plugin_manager().hook.register_commands(cli=cli)
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from eventdesk.sla.status import ClockTimeline, HopStatus, SlaStatus
@@ -49,12 +50,12 @@ def _cell(value: Any) -> str:
         return ", ".join(f"{k}={_cell(v)}" for k, v in value.items())
     if isinstance(value, list | tuple):
         return ", ".join(_cell(v) for v in value)
-    return str(to_jsonable(value))
+    return escape(str(to_jsonable(value)))  # "[erased]" and customers' brackets are text
 
 
 def show_fields(title: str, fields: Sequence[tuple[str, Any]]) -> None:
     """One record as a two-column table: field, value."""
-    table = Table(title=title, show_header=False, title_justify="left")
+    table = Table(title=escape(title), show_header=False, title_justify="left")
     table.add_column("field", style="bold")
     table.add_column("value")
     for name, value in fields:
@@ -82,7 +83,9 @@ def one_line(view: IncidentView) -> str:
 
 
 def show_incident(view: IncidentView) -> None:
-    table = Table(title=f"{view.number} — {view.summary}", show_header=False, title_justify="left")
+    table = Table(
+        title=escape(f"{view.number} — {view.summary}"), show_header=False, title_justify="left"
+    )
     table.add_column("field", style="bold")
     table.add_column("value")
     for name in (

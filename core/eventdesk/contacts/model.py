@@ -4,8 +4,9 @@ A :class:`Contact` is a person who writes to the desk, belonging to a tenant
 (or to none, on a desk without tenancy), with the identities they write from:
 an email address, an E.164 phone number, a WhatsApp id, a chat user. Each
 identity is claimed by exactly one contact through an :class:`IdentityClaim`,
-whose id is derived from the identity itself, so looking a sender up is one
-read and two processes can never give one address to two people. Merging two
+whose id is derived from the identity itself (a keyed hash: see
+``eventdesk.privacy.keys``), so looking a sender up is one read and two
+processes can never give one address to two people. Merging two
 contacts moves the identities and the incidents of one onto the other.
 """
 
@@ -20,6 +21,7 @@ from eventsourcing.domain import Aggregate, event
 
 from eventdesk.channels.base import Identity
 from eventdesk.errors import DomainError, InvalidValueError
+from eventdesk.privacy import ERASED
 
 NAMESPACE = uuid.UUID("2f7d6c52-9a43-5b1e-8f0e-0c4d8e8b5a31")
 NAME_MAX = 200
@@ -27,6 +29,7 @@ RECENT_INCIDENTS = 50  # incidents a contact remembers, newest last
 
 
 def identity_claim_id(identity: Identity | str) -> uuid.UUID:
+    """The unkeyed claim id of stores made before claims were keyed (still looked up)."""
     return uuid.uuid5(NAMESPACE, f"identity:{identity}")
 
 
@@ -77,6 +80,7 @@ class Contact(Aggregate):
         self.incidents: tuple[str, ...] = ()
         self.merged_into: str | None = None
         self.absorbed: tuple[str, ...] = ()  # ids of contacts merged into this one
+        self.forgotten = False
 
     @property
     def reference(self) -> str:
@@ -96,6 +100,10 @@ class Contact(Aggregate):
         return None
 
     def check_active(self, action: str) -> None:
+        if getattr(self, "forgotten", False):
+            raise ContactForgottenError(
+                f"contact {self.id} was forgotten: cannot {action} it", contact=str(self.id)
+            )
         if self.merged_into is not None:
             raise ContactMergeError(
                 f"contact {self.id} was merged into {self.merged_into}: {action} that one",
@@ -182,6 +190,40 @@ class Contact(Aggregate):
     def _merged_into(self, target: str, actor: str, timestamp: datetime) -> None:
         self.merged_into = target
 
+    def forget(self, reason: str, *, incident_ids: Iterable[str], actor: str, at: datetime) -> None:
+        """Record that this person's personal data is destroyed (their key goes next);
+        ``incident_ids``: every incident whose personal fields their keys sealed."""
+        self.check_active("forget")
+        why = " ".join(str(reason or "").split())[:500]
+        if not why:
+            raise InvalidValueError(
+                "reason", reason, "why the contact is forgotten (for the audit)"
+            )
+        self._forgotten(
+            reason=why,
+            incidents=list(self.incidents),
+            incident_ids=list(incident_ids),
+            actor=actor,
+            timestamp=at,
+        )
+
+    @event("Forgotten")
+    def _forgotten(
+        self,
+        reason: str,
+        incidents: list[str],
+        incident_ids: list[str],
+        actor: str,
+        timestamp: datetime,
+    ) -> None:
+        self.name = ERASED
+        self.identities = ()
+        self.forgotten = True
+
+
+class ContactForgottenError(DomainError):
+    """A forgotten contact takes no more changes: its personal data is gone."""
+
 
 class IdentityClaim(Aggregate):
     """Which contact an identity belongs to; one per identity, by construction."""
@@ -190,11 +232,29 @@ class IdentityClaim(Aggregate):
     def create_id(identity: str) -> uuid.UUID:
         return identity_claim_id(identity)
 
+    @classmethod
+    def claim(
+        cls, claim_id: uuid.UUID, identity: str, contact: str, *, actor: str, at: datetime
+    ) -> IdentityClaim:
+        """A claim under a given id (the keyed hash of the identity)."""
+        return cls._create(
+            cls.Claimed, id=claim_id, identity=identity, contact=contact, actor=actor, timestamp=at
+        )
+
     @event("Claimed")
     def __init__(self, identity: str, contact: str, actor: str, timestamp: datetime) -> None:
         self.identity = identity
-        self.contact = contact
+        self.contact: str | None = contact
 
     @event("Moved")
     def move(self, contact: str, actor: str, timestamp: datetime) -> None:
+        self.contact = contact
+
+    @event("Released")
+    def release(self, actor: str, timestamp: datetime) -> None:
+        """The contact was forgotten: the identity is free for whoever writes from it next."""
+        self.contact = None
+
+    @event("Reclaimed")
+    def reclaim(self, contact: str, actor: str, timestamp: datetime) -> None:
         self.contact = contact

@@ -14,11 +14,13 @@ from eventsourcing.persistence import IntegrityError
 from eventdesk.channels.base import Identity
 from eventdesk.contacts.model import Contact, IdentityClaim, identity_claim_id
 from eventdesk.errors import ConcurrencyConflictError, EventDeskError, InvalidValueError
+from eventdesk.privacy.mapper import remember_identities
 from eventdesk.projections.contacts import ContactIndex
 from eventdesk.views import to_jsonable
 
 if TYPE_CHECKING:
     from eventdesk.application import ServiceDesk
+    from eventdesk.privacy.forgetting import Forgetting
 
 _MAX_HOPS = 10  # merges followed from a contact to the one it lives on in
 
@@ -93,11 +95,30 @@ class ContactService:
 
     # --- engine-facing (intake and the application use these) ----------------
 
+    def _claim_record(self, identity: Identity) -> IdentityClaim | None:
+        """The claim on an identity, live or released (keyed id first, then the old one)."""
+        keyed = self.desk.personal_keys.identity_id(str(identity))
+        for claim_id in (keyed, identity_claim_id(identity)):
+            try:
+                return self.desk.repository.get(claim_id)
+            except AggregateNotFoundError:
+                continue
+        return None
+
     def claim_of(self, identity: Identity) -> IdentityClaim | None:
-        try:
-            return self.desk.repository.get(identity_claim_id(identity))
-        except AggregateNotFoundError:
-            return None
+        """The live claim on an identity: None if nobody has it (or its owner was forgotten)."""
+        claim = self._claim_record(identity)
+        return claim if claim is not None and claim.contact is not None else None
+
+    def _claim(self, text: str, contact: str, *, actor: str, at: datetime) -> IdentityClaim:
+        """A claim on an identity for a contact: a new one, or a released one taken again."""
+        remember_identities(self.desk.personal_keys, contact, [text])
+        released = self._claim_record(Identity.parse(text))
+        if released is not None and released.contact is None:
+            released.reclaim(contact=contact, actor=actor, timestamp=at)
+            return released
+        claim_id = self.desk.personal_keys.identity_id(text)
+        return IdentityClaim.claim(claim_id, text, contact, actor=actor, at=at)
 
     def load(self, contact_id: str | uuid.UUID) -> Contact:
         """The contact, following merges to the one it lives on in."""
@@ -133,8 +154,7 @@ class ContactService:
             identities=identities, name=name, tenant=tenant, actor=actor, at=at
         )
         claims = [
-            IdentityClaim(identity=text, contact=str(contact.id), actor=actor, timestamp=at)
-            for text in contact.identities
+            self._claim(text, str(contact.id), actor=actor, at=at) for text in contact.identities
         ]
         return [contact, *claims]
 
@@ -144,11 +164,7 @@ class ContactService:
         """Add an identity nobody has claimed to the contact; the aggregates to save."""
         if not contact.add_identity(identity, actor=actor, at=at):
             return []
-        return [
-            IdentityClaim(
-                identity=str(identity), contact=str(contact.id), actor=actor, timestamp=at
-            )
-        ]
+        return [self._claim(str(identity), str(contact.id), actor=actor, at=at)]
 
     # --- commands ------------------------------------------------------------
 
@@ -283,3 +299,12 @@ class ContactService:
             self.desk.projector.db, tenant=tenant, text=text, tenants=visible, limit=limit
         )
         return [view_of(self.load(contact_id)) for contact_id in ids]
+
+    def forget(
+        self, ref: str, *, reason: str, actor: Any = "system", force: bool = False
+    ) -> Forgetting:
+        """Erase a person: destroy the key their personal data is sealed with
+        (see ``eventdesk.privacy.forgetting``). Administrators only."""
+        from eventdesk.privacy.forgetting import forget_contact
+
+        return forget_contact(self.desk, ref, reason=reason, actor=actor, force=force)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, ClassVar, Protocol
 
+from eventdesk.privacy import ERASED
 from eventdesk.storage import SQLDatabase
 
 TRACKING_TABLE = "eventdesk_tracking"
@@ -49,6 +50,21 @@ def follow(
         if len(notifications) < page_size:
             position = head
     return position
+
+
+def erase_columns(
+    db: SQLDatabase, table: str, columns: Sequence[str], key: str, keys: Sequence[str]
+) -> None:
+    """Overwrite personal columns of the rows of a forgotten contact with ``[erased]``,
+    as a rebuild from the events would show them."""
+    if not keys:
+        return
+    sets = ", ".join(f"{column} = ?" for column in columns)
+    marks = ", ".join("?" for _ in keys)
+    db.execute(
+        f"UPDATE {table} SET {sets} WHERE {key} IN ({marks})",
+        [*(ERASED for _ in columns), *keys],
+    )
 
 
 class Projection:

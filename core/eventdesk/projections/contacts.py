@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from eventdesk.contacts.model import Contact
+from eventdesk.privacy import ERASED
 from eventdesk.projections.base import Projection
 from eventdesk.projections.incidents import stored_time
 from eventdesk.storage import SQLDatabase
@@ -56,6 +57,10 @@ class ContactIndex(Projection):
                     "WHERE id = ?",
                     [" ".join(event.identities), event.tenant, contact],
                 )
+        elif isinstance(event, Contact.Forgotten):
+            db.execute(
+                f"UPDATE {TABLE} SET name = ?, identities = '' WHERE id = ?", [ERASED, contact]
+            )
         elif isinstance(event, Contact.MergedInto):
             db.execute(f"UPDATE {TABLE} SET merged_into = ? WHERE id = ?", [event.target, contact])
 

@@ -8,9 +8,10 @@ from uuid import UUID
 
 import attrs
 
+from eventdesk.contacts.model import Contact
 from eventdesk.domain.incident import TRANSITIONS, Incident
 from eventdesk.domain.numbering import format_number
-from eventdesk.projections.base import Projection
+from eventdesk.projections.base import Projection, erase_columns
 from eventdesk.storage import SQLDatabase
 from eventdesk.views import IncidentSummary, Page
 
@@ -84,6 +85,9 @@ class IncidentList(Projection):
     def apply(self, db: SQLDatabase, event: Any) -> None:
         if isinstance(event, Incident.Opened):
             self._insert(db, event)
+            return
+        if isinstance(event, Contact.Forgotten):
+            erase_columns(db, TABLE, ("summary", "caller"), "id", event.incident_ids)
             return
         if not isinstance(event, Incident.Event):
             return

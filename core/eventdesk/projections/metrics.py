@@ -18,9 +18,10 @@ from uuid import UUID
 
 import attrs
 
+from eventdesk.contacts.model import Contact
 from eventdesk.domain.definition import Definition
 from eventdesk.domain.incident import AuthorKind, Incident, answers_customer, author_kind_of
-from eventdesk.projections.base import Projection
+from eventdesk.projections.base import Projection, erase_columns
 from eventdesk.projections.incidents import read_time, stored_time
 from eventdesk.storage import SQLDatabase
 from eventdesk.tenancy.model import Agent, Presence, Tenant
@@ -149,6 +150,8 @@ class MetricsIndex(Projection):
             self._apply_incident(db, event)
         elif isinstance(event, WorkItem.Event):
             self._apply_work_item(db, event)
+        elif isinstance(event, Contact.Forgotten):
+            erase_columns(db, INCIDENTS, ("caller",), "id", event.incident_ids)
         elif isinstance(event, Agent.Registered):
             db.execute(
                 f"INSERT INTO {AGENTS} (id, name) VALUES (?, ?)",

@@ -1,0 +1,1 @@
+"""Backups: every event as JSON lines with a checksum, and the personal key store apart."""
