@@ -91,7 +91,7 @@ def verify_signature(
     (Unix seconds on the desk's clock)."""
     given = (given or "").strip()
     if not given:
-        raise AuthenticityError(f"the {header_name} header does not match the payload: missing")
+        raise AuthenticityError(f"the {header_name} header does not match the payload")
     if len(given) > HEADER_MAX:
         raise AuthenticityError(f"the {header_name} header is longer than {HEADER_MAX} characters")
     if not given.startswith("t="):
