@@ -75,11 +75,11 @@ def _login_name() -> str:
 
 
 def one_line(message: str) -> str:
-    """An error message on one line: line breaks and other control characters (which may
+    r"""An error message on one line: line breaks and other control characters (which may
     come from what the user typed) escaped.
 
-    >>> one_line("incident \x1e not found\n")
-    'incident \\x1e not found\\n'
+    >>> print(one_line("incident \x1e not found\n"))
+    incident \x1e not found\n
     """
     return "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in message)
 
