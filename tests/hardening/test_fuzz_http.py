@@ -20,6 +20,7 @@ from eventdesk.http.api import ACTIONS, LIST_PARAMETERS, OPEN_FIELDS
 from hypothesis import given
 from hypothesis import strategies as st
 
+from .boundaries import CHANNELS as BOUNDARIES
 from .directory import build
 from .harness import assert_read_models_equal_a_rebuild, budget, figures
 from .mutations import JSON_VALUES
@@ -39,8 +40,11 @@ BODIES = st.one_of(
     st.integers(60, 5000).map(lambda n: b"[" * n + b"]" * n),
 )
 QUERIES = st.dictionaries(
-    st.sampled_from(LIST_PARAMETERS) | st.text(max_size=8),
-    st.text(max_size=30) | st.integers(-(2**70), 2**70).map(str),
+    st.sampled_from([*LIST_PARAMETERS, "call", "digits", "hub.mode", "hub.verify_token"])
+    | st.text(max_size=8),
+    st.text(max_size=30)
+    | st.integers(-(2**70), 2**70).map(str)
+    | st.sampled_from(["c1", "1", "subscribe", "hub.challenge"]),
     max_size=4,
 )
 ROUTES = st.sampled_from(
@@ -59,14 +63,14 @@ ROUTES = st.sampled_from(
         ("GET", "/channels/{channel}/inbound"),
     ]
 )
-CHANNELS = st.sampled_from(["web", "email", "nope", "chat", "%2e%2e"])
+CHANNELS = st.sampled_from(["web", "email", "nope", "chat", "voice", "whatsapp", "%2e%2e"])
 
 
 @pytest.mark.fuzz
 def test_the_http_api_answers_every_request_without_failing(desk: ServiceDesk, live_server) -> None:
     tokens = build(desk)
-    desk.channels.configure("web", {})
-    desk.channels.configure("chat", {"tenant": "acme"})
+    for boundary in BOUNDARIES.values():
+        boundary.configure(desk)
     desk.open_incident("Printer jam", impact=3, urgency=3, tenant="acme")
     server = live_server(create_app(desk, max_body=64 * 1024))
     counted = figures("fuzz http")

@@ -134,9 +134,14 @@ def register_commands(cli: click.Group) -> None:
     @sms.command()
     @click.argument("payload", type=click.Path(exists=True, dir_okay=False, path_type=Path))
     @click.option("--secret", envvar="EVENTDESK_SMS_SECRET", required=True, help="The secret.")
-    def sign(payload: Path, secret: str) -> None:
+    @click.option(
+        "--timestamp",
+        type=click.IntRange(min=0),
+        help="Sign this Unix time too (t=...,sha256=...), refused outside the replay window.",
+    )
+    def sign(payload: Path, secret: str, timestamp: int | None) -> None:
         """Print the X-Sms-Signature header of a payload, to post it by hand."""
-        click.echo(f"X-Sms-Signature: {signature(secret, payload.read_bytes())}")
+        click.echo(f"X-Sms-Signature: {signature(secret, payload.read_bytes(), timestamp)}")
 
 
 @hookimpl
