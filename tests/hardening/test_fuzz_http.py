@@ -66,6 +66,22 @@ ROUTES = st.sampled_from(
 CHANNELS = st.sampled_from(["web", "email", "nope", "chat", "voice", "whatsapp", "%2e%2e"])
 
 
+def _assert_explained(method: str, path: str, answer) -> None:
+    """A refusal says what was wrong: the API as JSON (error, type); a channel's GET in
+    the channel's own words (JSON, or the plain text its provider expects); a form post
+    as a page for the browser."""
+    kind = answer.headers.get("content-type", "")
+    assert answer.body.strip(), (method, path, answer)
+    if kind.startswith("application/json"):
+        refusal = answer.json()
+        shape = {"error"} if method == "GET" and "/channels/" in path else {"error", "type"}
+        assert shape <= set(refusal) and refusal["error"], refusal
+    elif method == "GET" and "/channels/" in path:
+        assert kind.startswith("text/"), answer
+    else:
+        assert kind.startswith("text/html"), answer
+
+
 @pytest.mark.fuzz
 def test_the_http_api_answers_every_request_without_failing(desk: ServiceDesk, live_server) -> None:
     tokens = build(desk)
@@ -100,16 +116,8 @@ def test_the_http_api_answers_every_request_without_failing(desk: ServiceDesk, l
         counted["requests tried"] += 1
         counted[f"answered {answer.status}"] += 1
         assert answer.status < 500, (method, path, answer)
-        if answer.status >= 400 and answer.headers.get("content-type", "").startswith(
-            "application/json"
-        ):
-            refusal = answer.json()
-            # A channel's GET answers in the channel's own words; the rest as the API does.
-            shape = {"error"} if method == "GET" and "/channels/" in path else {"error", "type"}
-            assert shape <= set(refusal), refusal
-            assert refusal["error"], refusal
-        elif answer.status >= 400:  # a browser's form page, for a channel's form post
-            assert "text/html" in answer.headers.get("content-type", ""), answer
+        if answer.status >= 400:
+            _assert_explained(method, path, answer)
         if answer.status in NOTHING_RECORDED and not path.startswith("/channels/"):
             assert desk.projector.head() == before, (method, path, answer)
 
