@@ -384,6 +384,8 @@ def read_profile(source: str | Path | Iterable[str]) -> list[tuple[str, float, f
             lines: Iterable[str] = io.StringIO(path.read_text(encoding="utf-8"))
         except OSError as error:
             raise InvalidValueError("arrival profile", str(source), "a readable file") from error
+        except UnicodeDecodeError:
+            raise InvalidValueError("arrival profile", str(source), "UTF-8 text") from None
     else:
         lines = source
     rows = [row for row in csv.reader(lines) if row and any(cell.strip() for cell in row)]

@@ -82,3 +82,18 @@ def test_agents_may_not_manage_tokens(eventdesk):
         assert line.startswith("Error: access denied: agent bruno may not ")
         assert line.endswith(": only an administrator may do this")
     assert [t["active"] for t in json_of(eventdesk("token", "list", "--json"))] == [True]
+
+
+def test_a_read_only_token_is_created_with_scope_read(eventdesk, db_path):
+    created = json_of(
+        eventdesk(
+            "token", "create", "--name", "dash", "--actor", "admin:ops", "--scope", "read", "--json"
+        )
+    )
+    assert created["scope"] == "read"
+    with ServiceDesk(db=db_path) as desk:
+        assert desk.tokens.authenticate_scoped(created["token"]) == ("ops", "read")
+    shown = succeeded(eventdesk("token", "revoke", "dash")).stdout
+    assert shown == f"Revoked API token dash ({created['prefix']}…) for admin:ops, read-only.\n"
+    refused = eventdesk("token", "create", "--name", "x", "--actor", "admin:ops", "--scope", "all")
+    assert refused.exit_code == 2

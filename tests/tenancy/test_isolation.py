@@ -909,6 +909,7 @@ NO_ACTOR = {
     ("sla", "timers_for"): "an incident's next timers, for the timer index",
     ("sla", "run"): "the timer worker: tick() as the system, in a loop",
     ("tokens", "authenticate"): "who a token acts as: the HTTP server's question",
+    ("tokens", "authenticate_scoped"): "who a token acts as, and its scope: the same question",
 }
 SERVICES: dict[str, type] = {
     "tenancy": TenancyService,

@@ -25,6 +25,10 @@ def read_toml(path: str | Path) -> dict[str, Any]:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise ConfigFileError(str(path), "(file)", "an existing file") from None
+    except UnicodeDecodeError:
+        raise ConfigFileError(str(path), "(file)", "UTF-8 text") from None
+    except OSError as error:  # a folder, a file it may not read
+        raise ConfigFileError(str(path), "(file)", f"a readable file ({error.strerror})") from None
     except tomllib.TOMLDecodeError as error:
         raise ConfigFileError(str(path), "(syntax)", f"valid TOML ({error})") from None
 

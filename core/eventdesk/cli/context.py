@@ -74,6 +74,16 @@ def _login_name() -> str:
         return "cli"
 
 
+def one_line(message: str) -> str:
+    r"""An error message on one line: line breaks and other control characters (which may
+    come from what the user typed) escaped.
+
+    >>> print(one_line("incident \x1e not found\n"))
+    incident \x1e not found\n
+    """
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in message)
+
+
 def pass_desk(command: F) -> F:
     """Give the command the DeskContext; turn known failures into one-line errors."""
 
@@ -83,7 +93,7 @@ def pass_desk(command: F) -> F:
         try:
             return command(ctx, *args, **kwargs)
         except EventDeskError as error:
-            raise click.ClickException(str(error)) from None
+            raise click.ClickException(one_line(str(error))) from None
         finally:
             ctx.close()
 

@@ -6,6 +6,7 @@ import click
 
 from eventdesk.cli.context import DeskContext, pass_desk
 from eventdesk.cli.output import emit_json, show_rows
+from eventdesk.tokens.model import SCOPES, WRITE
 from eventdesk.tokens.views import TokenView
 
 json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON.")
@@ -18,7 +19,8 @@ def token() -> None:
 
 
 def _describe(view: TokenView) -> str:
-    return f"API token {view.name} ({view.prefix}…) for {view.actor}"
+    scope = "" if view.scope == WRITE else f", {view.scope}-only"
+    return f"API token {view.name} ({view.prefix}…) for {view.actor}{scope}"
 
 
 @token.command(name="create")
@@ -30,11 +32,18 @@ def _describe(view: TokenView) -> str:
     metavar="ACTOR",
     help="Whom the token acts as: agent:NAME, user:NAME/TENANT or admin:NAME.",
 )
+@click.option(
+    "--scope",
+    type=click.Choice(SCOPES),
+    default=WRITE,
+    show_default=True,
+    help="write: whatever the actor may do; read: the actor's queries only.",
+)
 @json_option
 @pass_desk
-def create(ctx: DeskContext, name: str, acting_as: str, as_json: bool) -> None:
+def create(ctx: DeskContext, name: str, acting_as: str, scope: str, as_json: bool) -> None:
     """Create a token and print it: it is shown this once and never again."""
-    secret, view = ctx.desk.tokens.create(name, acting_as, actor=ctx.actor)
+    secret, view = ctx.desk.tokens.create(name, acting_as, actor=ctx.actor, scope=scope)
     if as_json:
         emit_json({"token": secret, **view.to_dict()})
         return
@@ -67,12 +76,13 @@ def list_(ctx: DeskContext, as_json: bool) -> None:
         return
     show_rows(
         f"API tokens ({len(views)})",
-        ("name", "token", "actor", "created (UTC)", "by", "state"),
+        ("name", "token", "actor", "scope", "created (UTC)", "by", "state"),
         [
             (
                 v.name,
                 f"{v.prefix}…",
                 v.actor,
+                v.scope,
                 v.created_at.strftime("%Y-%m-%d %H:%M"),
                 v.created_by,
                 "active"

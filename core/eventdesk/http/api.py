@@ -29,13 +29,15 @@ from eventdesk.http.bodies import (
 from eventdesk.http.errors import HttpError
 from eventdesk.http.gate import in_desk
 from eventdesk.tenancy.access import Actor
+from eventdesk.tokens.model import WRITE
 
 BEARER = "bearer"
 _CHALLENGE = 'Bearer realm="eventdesk"'
 
 
-async def authenticated(request: Request) -> Actor:
-    """The actor of the request's ``Authorization: Bearer <token>``, or 401."""
+async def authenticated(request: Request, *, command: bool = False) -> Actor:
+    """The actor of the request's ``Authorization: Bearer <token>``, or 401; for a
+    ``command`` (a request that changes something), 403 if the token is read-only."""
     header = request.headers.get("authorization", "")
     scheme, _, token = header.strip().partition(" ")
     if not header:
@@ -53,13 +55,22 @@ async def authenticated(request: Request) -> Actor:
             headers={"WWW-Authenticate": _CHALLENGE},
         )
     desk: ServiceDesk = request.app.state.desk
-    actor = await in_desk(request, desk.tokens.authenticate, token.strip())
-    if actor is None:
+    found = await in_desk(request, desk.tokens.authenticate_scoped, token.strip())
+    if found is None:
         raise HttpError(
             401,
             "Unauthorized",
             "the API token is unknown or revoked",
             headers={"WWW-Authenticate": f'{_CHALLENGE}, error="invalid_token"'},
+        )
+    actor, scope = found
+    if command and scope != WRITE:
+        raise HttpError(
+            403,
+            "TokenScope",
+            f"the API token is {scope}-only: it may not {request.method} {request.url.path}",
+            headers={"WWW-Authenticate": f'{_CHALLENGE}, error="insufficient_scope"'},
+            scope=scope,
         )
     return actor
 
@@ -165,7 +176,7 @@ OPEN_FIELDS = {
 
 
 async def open_incident(request: Request) -> JSONAnswer:
-    actor = await authenticated(request)
+    actor = await authenticated(request, command=True)
     fields = await _json_fields(request, OPEN_FIELDS, ("summary", "impact", "urgency"))
     if "channel" in fields:
         fields["channel"] = fields["channel"].strip().lower()
@@ -201,7 +212,7 @@ COMMENT_FIELDS = {"text": TEXT, "internal": FLAG, "expected_version": WHOLE_NUMB
 
 
 async def add_comment(request: Request) -> JSONAnswer:
-    actor = await authenticated(request)
+    actor = await authenticated(request, command=True)
     fields = await _json_fields(request, COMMENT_FIELDS, ("text",))
     ref = request.path_params["ref"]
     desk: ServiceDesk = request.app.state.desk
@@ -223,7 +234,7 @@ REPLY_FIELDS = {"text": TEXT, "channel": TEXT, "template": TEXT, "expected_versi
 
 async def add_reply(request: Request) -> JSONAnswer:
     """A reply to the incident's contact, sent on their channel (or ``channel``)."""
-    actor = await authenticated(request)
+    actor = await authenticated(request, command=True)
     fields = await _json_fields(request, REPLY_FIELDS, ("text",))
     ref = request.path_params["ref"]
     desk: ServiceDesk = request.app.state.desk
@@ -257,7 +268,7 @@ async def incident_action(request: Request) -> JSONAnswer:
             f"no action {action!r}: POST one of " + ", ".join(ACTIONS),
             action=action,
         )
-    actor = await authenticated(request)
+    actor = await authenticated(request, command=True)
     command_of, kinds, required = ACTIONS[action]
     fields = await _json_fields(request, {**kinds, "expected_version": WHOLE_NUMBER}, required)
     ref = request.path_params["ref"]

@@ -9,6 +9,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
+from eventdesk.channels.json_body import loads
 from eventdesk.errors import InvalidValueError
 from eventdesk.http.errors import HttpError
 from eventdesk.views import to_jsonable
@@ -60,7 +61,7 @@ def parse_json_object(body: bytes, *, empty_is: dict[str, Any] | None = None) ->
     if not body.strip() and empty_is is not None:
         return dict(empty_is)
     try:
-        value = json.loads(body, parse_constant=_refuse_constant)
+        value = loads(body, parse_constant=_refuse_constant)
     except UnicodeDecodeError:
         raise HttpError(400, "MalformedJSON", "the body is not UTF-8 text") from None
     except ValueError as error:

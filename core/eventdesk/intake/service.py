@@ -62,6 +62,7 @@ from eventdesk.errors import (
     StorageConfigError,
 )
 from eventdesk.escalation.replies import answered_escalation, take_escalation_reply
+from eventdesk.intake.limits import clipped_headers, refused_headers
 from eventdesk.intake.model import (
     DeadLetter,
     Delivery,
@@ -196,6 +197,10 @@ class IntakeService:
         if len(raw) > self.max_payload:
             reason = f"payload of {len(raw)} bytes is over the limit of {self.max_payload} bytes"
             return [self._dead(channel, "unparseable", reason, raw, headers, actor, keep)]
+        refused = refused_headers(headers)  # too many or too long (intake/limits.py)
+        if refused is not None:
+            kept = clipped_headers(headers)
+            return [self._dead(channel, "unparseable", refused, raw, kept, actor, keep)]
         try:
             channel.verify(raw, headers)
             parsed = list(channel.parse(raw, headers))

@@ -18,7 +18,11 @@ class TokenIndex(Projection):
     name = "api_tokens"
     tables = (TABLE,)
 
-    def create(self, db: SQLDatabase) -> None:
+    def create(self, db: SQLDatabase) -> bool:
+        # A table from before scopes lacks the scope column: rebuild it from the events.
+        rebuild = db.has_table(TABLE) and not db.has_column(TABLE, "scope")
+        if rebuild:
+            db.execute(f"DROP TABLE {TABLE}")
         db.execute(
             f"""CREATE TABLE IF NOT EXISTS {TABLE} (
                 id TEXT PRIMARY KEY,
@@ -28,9 +32,11 @@ class TokenIndex(Projection):
                 created_by TEXT NOT NULL,
                 created_at TEXT NOT NULL,
                 revoked_by TEXT,
-                revoked_at TEXT)"""
+                revoked_at TEXT,
+                scope TEXT NOT NULL DEFAULT 'write')"""
         )
         db.execute(f"CREATE INDEX IF NOT EXISTS {TABLE}_name ON {TABLE} (name)")
+        return rebuild
 
     def apply(self, db: SQLDatabase, event: Any) -> None:
         if isinstance(event, ApiToken.Created):
@@ -45,6 +51,11 @@ class TokenIndex(Projection):
                     event.actor,
                     stored_time(event.timestamp),
                 ],
+            )
+        elif isinstance(event, ApiToken.Scoped):
+            db.execute(
+                f"UPDATE {TABLE} SET scope = ? WHERE id = ?",
+                [event.scope, str(event.originator_id)],
             )
         elif isinstance(event, ApiToken.Revoked):
             db.execute(
@@ -69,4 +80,5 @@ def _view(row: dict[str, Any]) -> TokenView:
         created_at=read_time(row["created_at"]),
         revoked_by=row["revoked_by"],
         revoked_at=read_time(row["revoked_at"]) if row["revoked_at"] else None,
+        scope=row["scope"],
     )

@@ -24,6 +24,10 @@ from eventsourcing.domain import Aggregate, event
 NAMESPACE = uuid.UUID("5f0d6a4e-2b1c-4f3e-9a57-0c8e7b6d4a21")
 TOKEN_PREFIX = "edk_"
 SHOWN_CHARACTERS = 12  # what a person sees of a token in lists: "edk_" and 8 more
+# What a token may do: ``write``, whatever its actor may do; ``read``, only its actor's
+# queries (the HTTP API answers 403 to any command made with it).
+READ, WRITE = "read", "write"
+SCOPES = (READ, WRITE)
 
 
 def new_token_text() -> str:
@@ -72,6 +76,14 @@ class ApiToken(Aggregate):
         self.created_at = timestamp
         self.revoked_by: str | None = None
         self.revoked_at: datetime | None = None
+
+    # A token's scope is WRITE unless an event restricted it (tokens older than scopes).
+    scope: str = WRITE
+
+    @event("Scoped")
+    def restrict(self, scope: str) -> None:
+        """Set what the token may do (``read`` or ``write``); recorded when it is created."""
+        self.scope = scope
 
     @property
     def active(self) -> bool:

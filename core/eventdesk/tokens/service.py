@@ -19,8 +19,10 @@ from eventdesk.tenancy.access import Actor, ActorKind
 from eventdesk.tenancy.model import check_name
 from eventdesk.tenancy.service import DuplicateNameError, UnknownNameError
 from eventdesk.tokens.model import (
+    SCOPES,
     SHOWN_CHARACTERS,
     TOKEN_PREFIX,
+    WRITE,
     ApiToken,
     new_token_text,
     token_digest,
@@ -47,9 +49,13 @@ class TokenService:
     def __init__(self, desk: ServiceDesk) -> None:
         self.desk = desk
 
-    def create(self, name: str, actor_spec: str, *, actor: str = "system") -> tuple[str, TokenView]:
+    def create(
+        self, name: str, actor_spec: str, *, actor: str = "system", scope: str = WRITE
+    ) -> tuple[str, TokenView]:
         """A new token acting as ``actor_spec`` (``agent:ana``, ``user:carla/acme``,
         ``admin:root``): returns the token, which is shown only now, and its view.
+        ``scope`` is ``write`` (whatever the actor may do) or ``read`` (the actor's
+        queries only: every command made with it is refused).
 
         The actor must exist (a registered agent, a tenant user of a registered
         tenant), and the name must not be an active token's already.
@@ -57,6 +63,8 @@ class TokenService:
         self.desk.tenancy.guard(actor, "create an API token")
         name = check_name("token name", name)
         acting_as = self._check_actor(actor_spec)
+        if scope not in SCOPES:
+            raise InvalidValueError("token scope", scope, " or ".join(SCOPES))
         if any(view.active for view in self._named(name)):
             raise DuplicateNameError("API token", name)
         token = new_token_text()
@@ -68,6 +76,8 @@ class TokenService:
             actor=str(actor),
             timestamp=self.desk.clock.now(),
         )
+        if scope != WRITE:
+            aggregate.restrict(scope=scope)
         self.desk.save(aggregate)
         return token, _view(aggregate)
 
@@ -91,6 +101,11 @@ class TokenService:
         One read by the id derived from the token's digest; the digests are then
         compared in constant time.
         """
+        found = self.authenticate_scoped(token)
+        return found[0] if found else None
+
+    def authenticate_scoped(self, token: str) -> tuple[Actor, str] | None:
+        """The actor a token acts as and its scope (``read`` or ``write``), or None."""
         if not isinstance(token, str) or not token.startswith(TOKEN_PREFIX):
             return None
         if len(token) > TOKEN_MAX:
@@ -104,7 +119,7 @@ class TokenService:
             return None
         if not aggregate.active:
             return None
-        return Actor.parse(aggregate.actor_spec)
+        return Actor.parse(aggregate.actor_spec), aggregate.scope
 
     def revoke(self, name_or_id: str, *, actor: str = "system") -> TokenView:
         """Revoke a token, by name (the active token of that name) or by id. At once,
@@ -164,4 +179,5 @@ def _view(aggregate: ApiToken) -> TokenView:
         created_at=aggregate.created_at,
         revoked_by=aggregate.revoked_by,
         revoked_at=aggregate.revoked_at,
+        scope=aggregate.scope,
     )

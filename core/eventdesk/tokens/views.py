@@ -23,6 +23,7 @@ class TokenView:
     created_at: datetime
     revoked_by: str | None = None
     revoked_at: datetime | None = None
+    scope: str = "write"  # write: whatever its actor may do; read: its actor's queries only
     active: bool = attrs.field(init=False)
 
     @active.default

@@ -6,8 +6,6 @@ HMAC-SHA256 of the body; the desk's replies are posted back to the gateway.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import urllib.error
 import urllib.request
@@ -18,13 +16,19 @@ from typing import Any
 
 import click
 from eventdesk.channels import (
-    AuthenticityError,
     Channel,
     DeliveryError,
     Identity,
     InboundMessage,
     OutboundMessage,
     PayloadError,
+)
+from eventdesk.channels.json_body import loads
+from eventdesk.channels.signing import (
+    body_signature,
+    signing_settings,
+    timestamped_signature,
+    verify_signed,
 )
 from eventdesk.errors import InvalidValueError
 from eventdesk.hookspecs import hookimpl
@@ -36,9 +40,12 @@ taken: Counter[str] = Counter()
 """Events about SMS messages the desks of this process have saved, by event type."""
 
 
-def signature(secret: str, payload: bytes) -> str:
-    """The value of the ``X-Sms-Signature`` header for a payload."""
-    return "sha256=" + hmac.new(secret.encode(), payload, hashlib.sha256).hexdigest()
+def signature(secret: str, payload: bytes, timestamp: int | None = None) -> str:
+    """The value of the ``X-Sms-Signature`` header for a payload (with ``timestamp``,
+    Unix seconds, the replay-proof form ``t=…,sha256=…``)."""
+    if timestamp is not None:
+        return timestamped_signature(secret, payload, timestamp)
+    return body_signature(secret, payload)
 
 
 class SmsChannel(Channel):
@@ -52,18 +59,15 @@ class SmsChannel(Channel):
         secret = self.settings.get("secret")
         if secret is not None and (not isinstance(secret, str) or len(secret) < 16):
             raise InvalidValueError("sms secret", "…", "at least 16 characters")
+        signing_settings(self.settings, "sms channel")
 
     def verify(self, payload: bytes, headers: Mapping[str, str]) -> None:
-        secret = self.settings.get("secret")
-        if not secret:
-            raise AuthenticityError("the sms channel has no secret: configure one first")
-        given = headers.get(SIGNATURE_HEADER, "")
-        if not hmac.compare_digest(given, signature(secret, payload)):
-            raise AuthenticityError(f"the {SIGNATURE_HEADER} header does not match the payload")
+        # sha256=<hex>, or t=<unix seconds>,sha256=<hex> refused outside the replay window
+        verify_signed(self, self.settings.get("secret"), payload, headers, SIGNATURE_HEADER)
 
     def parse(self, payload: bytes, headers: Mapping[str, str]) -> list[InboundMessage]:
         try:
-            data = json.loads(payload)
+            data = loads(payload)
         except (ValueError, UnicodeDecodeError) as error:
             raise PayloadError(f"not JSON: {error}") from None
         if not isinstance(data, dict):
@@ -130,9 +134,14 @@ def register_commands(cli: click.Group) -> None:
     @sms.command()
     @click.argument("payload", type=click.Path(exists=True, dir_okay=False, path_type=Path))
     @click.option("--secret", envvar="EVENTDESK_SMS_SECRET", required=True, help="The secret.")
-    def sign(payload: Path, secret: str) -> None:
+    @click.option(
+        "--timestamp",
+        type=click.IntRange(min=0),
+        help="Sign this Unix time too (t=...,sha256=...), refused outside the replay window.",
+    )
+    def sign(payload: Path, secret: str, timestamp: int | None) -> None:
         """Print the X-Sms-Signature header of a payload, to post it by hand."""
-        click.echo(f"X-Sms-Signature: {signature(secret, payload.read_bytes())}")
+        click.echo(f"X-Sms-Signature: {signature(secret, payload.read_bytes(), timestamp)}")
 
 
 @hookimpl

@@ -34,6 +34,7 @@ from eventdesk.channels import (
     PayloadError,
     incident_number,
 )
+from eventdesk.channels.json_body import loads
 from eventdesk.errors import InvalidValueError
 
 SESSION_PATTERN = re.compile(r"^[A-Za-z0-9_\-]{8,100}$")
@@ -82,13 +83,13 @@ def _identity(kind: str, value: str, name: str) -> Identity:
 def read_event(payload: bytes) -> dict[str, Any]:
     """The JSON object a widget posted, with its type and session checked."""
     try:
-        data = json.loads(payload.decode("utf-8"))
+        data = loads(payload)
     except (UnicodeDecodeError, ValueError) as error:
         raise PayloadError(f"the body is not JSON: {error}") from None
     if not isinstance(data, dict):
         raise PayloadError("the body must be a JSON object")
     kind = data.get("type")
-    if kind not in FIELDS:
+    if not isinstance(kind, str) or kind not in FIELDS:
         raise PayloadError(f"field 'type': {kind!r} is not start, message or end", field="type")
     unknown = sorted(set(data) - set(FIELDS[kind]))
     if unknown:

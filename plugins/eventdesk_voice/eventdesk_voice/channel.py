@@ -18,8 +18,6 @@ others it records once each and leaves to the voice desk
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import re
 import threading
@@ -38,13 +36,21 @@ from eventdesk.channels import (
     OutboundMessage,
     PayloadError,
 )
+from eventdesk.channels.json_body import loads
+from eventdesk.channels.signing import SETTINGS as SIGNING_SETTINGS
+from eventdesk.channels.signing import (
+    body_signature,
+    signing_settings,
+    timestamped_signature,
+    verify_signed,
+)
 from eventdesk.errors import EventDeskError, InvalidValueError, NotFoundError
 
 from eventdesk_voice.ivr import Ivr
 
 EVENTS = ("offered", "answered", "transferred", "ended", "abandoned")
 FIELDS = ("call", "event", "from", "to", "agent", "tenant", "name")
-SETTINGS = ("secret", "tenant", "ivr", "impact", "urgency")
+SETTINGS = ("secret", "tenant", "ivr", "impact", "urgency", *SIGNING_SETTINGS)
 SIGNATURE_HEADER = "x-voice-signature"
 SECRET_MIN = 16
 _CALL = re.compile(r"^[\w.:\-]{1,100}$")
@@ -64,9 +70,12 @@ def take_read_event(message_id: str) -> CallEvent | None:
     return pending.pop(message_id, None)
 
 
-def signature(secret: str, payload: bytes) -> str:
-    """The value of the ``X-Voice-Signature`` header for a payload."""
-    return "sha256=" + hmac.new(secret.encode(), payload, hashlib.sha256).hexdigest()
+def signature(secret: str, payload: bytes, timestamp: int | None = None) -> str:
+    """The value of the ``X-Voice-Signature`` header for a payload (with ``timestamp``,
+    Unix seconds, the replay-proof form ``t=…,sha256=…``)."""
+    if timestamp is not None:
+        return timestamped_signature(secret, payload, timestamp)
+    return body_signature(secret, payload)
 
 
 @attrs.frozen
@@ -117,7 +126,7 @@ def _phone(value: str | None, name: str) -> str | None:
 def read_event(payload: bytes) -> CallEvent:
     """The call event in a payload, or PayloadError naming what is wrong."""
     try:
-        data = json.loads(payload.decode("utf-8"))
+        data = loads(payload)
     except (UnicodeDecodeError, ValueError) as error:
         raise PayloadError(f"the body is not JSON: {error}") from None
     if not isinstance(data, dict):
@@ -171,6 +180,7 @@ class VoiceChannel(Channel):
         secret = self.settings.get("secret")
         if secret is not None and (not isinstance(secret, str) or len(secret) < SECRET_MIN):
             raise InvalidValueError("voice secret", "…", f"at least {SECRET_MIN} characters")
+        signing_settings(self.settings, "voice channel")
         if self.settings.get("ivr") is not None:
             self.ivr()  # an IVR that does not load is refused with the channel's settings
 
@@ -180,12 +190,8 @@ class VoiceChannel(Channel):
         return Ivr.load(path) if path else None
 
     def verify(self, payload: bytes, headers: Mapping[str, str]) -> None:
-        secret = self.settings.get("secret")
-        if not secret:
-            raise AuthenticityError("the voice channel has no secret: configure one first")
-        given = headers.get(SIGNATURE_HEADER, "")
-        if not hmac.compare_digest(given, signature(secret, payload)):
-            raise AuthenticityError("the x-voice-signature header does not match the payload")
+        # sha256=<hex>, or t=<unix seconds>,sha256=<hex> refused outside the replay window
+        verify_signed(self, self.settings.get("secret"), payload, headers, SIGNATURE_HEADER)
 
     def parse(self, payload: bytes, headers: Mapping[str, str]) -> list[InboundMessage | Ignored]:
         event = read_event(payload)

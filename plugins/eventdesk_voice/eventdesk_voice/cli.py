@@ -178,9 +178,14 @@ def voice_commands() -> click.Group:
     @group.command()
     @click.argument("source", metavar="FILE")
     @click.option("--secret", envvar="EVENTDESK_VOICE_SECRET", required=True, help="The secret.")
-    def sign(source: str, secret: str) -> None:
+    @click.option(
+        "--timestamp",
+        type=click.IntRange(min=0),
+        help="Sign this Unix time too (t=...,sha256=...), refused outside the replay window.",
+    )
+    def sign(source: str, secret: str, timestamp: int | None) -> None:
         """Print the X-Voice-Signature header of a call event, to post it by hand."""
-        click.echo(f"X-Voice-Signature: {signature(secret, _read(source))}")
+        click.echo(f"X-Voice-Signature: {signature(secret, _read(source), timestamp)}")
 
     @group.group()
     def ivr() -> None:

@@ -46,6 +46,8 @@ NAME_MAX = 200
 TENANT_MAX = 100
 MESSAGE_ID_MAX = 200
 ATTACHMENTS_MAX = 20
+# The size an attachment may declare: no more than the desk takes in one payload.
+ATTACHMENT_SIZE_MAX = 25 * 1024 * 1024
 FIELDS = (
     "email",
     "name",
@@ -121,6 +123,12 @@ def _attachments(value: Any) -> tuple[Attachment, ...]:
             raise PayloadError(
                 f"field 'attachments[{index}]': {error}", field="attachments"
             ) from None
+        if files[-1].size > ATTACHMENT_SIZE_MAX:
+            raise PayloadError(
+                f"field 'attachments[{index}]': a size of {files[-1].size} bytes, "
+                f"at most {ATTACHMENT_SIZE_MAX}",
+                field="attachments",
+            )
     return tuple(files)
 
 

@@ -23,8 +23,6 @@ address>, "text"}``; the answer joins the incident it answers.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import urllib.error
 import urllib.request
@@ -33,13 +31,19 @@ from typing import Any, ClassVar
 
 from eventdesk.channels import (
     TEXT_MAX,
-    AuthenticityError,
     Channel,
     DeliveryError,
     Identity,
     InboundMessage,
     OutboundMessage,
     PayloadError,
+)
+from eventdesk.channels.json_body import loads
+from eventdesk.channels.signing import (
+    body_signature,
+    signing_settings,
+    timestamped_signature,
+    verify_signed,
 )
 from eventdesk.errors import InvalidValueError
 from eventdesk.escalation import (
@@ -61,14 +65,15 @@ RESPONSE_KEPT = 200  # characters of an answer's body recorded with its attempt
 RETRYABLE_STATUSES = frozenset({408, 425, 429})
 
 
-def signature(secret: str, body: bytes) -> str:
+def signature(secret: str, body: bytes, timestamp: int | None = None) -> str:
     """The signature header's value for a body: ``sha256=`` and the hex HMAC-SHA256.
 
     >>> signature("a-shared-secret-of-16+", b'{"incident": "INC0000042"}')
     'sha256=...'
     """
-    digest = hmac.new(secret.encode("utf-8"), body, hashlib.sha256).hexdigest()
-    return f"sha256={digest}"
+    if timestamp is not None:  # the replay-proof form: t=<unix seconds>,sha256=<hex>
+        return timestamped_signature(secret, body, timestamp)
+    return body_signature(secret, body)
 
 
 def _secret(settings: Mapping[str, Any], what: str) -> str:
@@ -180,18 +185,15 @@ class WebhookCallbackChannel(Channel):
         super().__init__(settings)
         if "secret" in self.settings:
             _secret(self.settings, "webhook channel")
+        signing_settings(self.settings, "webhook channel")
 
     def verify(self, payload: bytes, headers: Mapping[str, str]) -> None:
-        secret = self.settings.get("secret")
-        if not secret:
-            raise AuthenticityError("the webhook channel has no secret: configure one first")
-        given = headers.get(SIGNATURE_HEADER.lower(), "")
-        if not hmac.compare_digest(given, signature(secret, payload)):
-            raise AuthenticityError(f"the {SIGNATURE_HEADER} header does not match the payload")
+        # sha256=<hex>, or t=<unix seconds>,sha256=<hex> refused outside the replay window
+        verify_signed(self, self.settings.get("secret"), payload, headers, SIGNATURE_HEADER)
 
     def parse(self, payload: bytes, headers: Mapping[str, str]) -> Sequence[InboundMessage]:
         try:
-            data = json.loads(payload)
+            data = loads(payload)
         except (ValueError, UnicodeDecodeError) as error:
             raise PayloadError(f"not JSON: {error}") from None
         if not isinstance(data, dict):
