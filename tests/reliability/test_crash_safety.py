@@ -71,7 +71,8 @@ class Site:
         return [sys.executable, str(TIMER_WORKER), self.db, *clock]
 
     def launch(self, name: str) -> None:
-        extra = ["--no-workers", "--log-level", "critical"] if name == "server" else []
+        # The server runs its own workers too (on the real clock): two routers compete.
+        extra = ["--worker-interval", "0.2", "--log-level", "critical"] if name == "server" else []
         self.processes[name] = subprocess.Popen(
             self.command(name) + extra,
             env=self.env,
@@ -117,7 +118,9 @@ class Site:
             return None
 
 
-def send_until_acknowledged(site: Site, stop: threading.Event, acked: list[str], rng) -> None:
+def send_until_acknowledged(
+    site: Site, stop: threading.Event, acked: list[str], posts: Counter[str], rng
+) -> None:
     """What a channel's gateway does: post each message until the server answers 200."""
     while not stop.is_set():
         text = f"message {uuid.uuid4()}"
@@ -129,6 +132,7 @@ def send_until_acknowledged(site: Site, stop: threading.Event, acked: list[str],
         }
         while True:
             status = site.post(message)
+            posts["posts"] += 1
             if status == 200:
                 acked.append(text)
                 break
@@ -173,20 +177,26 @@ def run_crashes(db: str, seconds: float, seed: int) -> None:
     site.wait_until_up()
     stop = threading.Event()
     acked: list[str] = []
+    posts: Counter[str] = Counter()
     senders = [
-        threading.Thread(target=send_until_acknowledged, args=(site, stop, acked, random.Random(i)))
-        for i in range(3)
+        threading.Thread(
+            target=send_until_acknowledged, args=(site, stop, acked, posts, random.Random(i))
+        )
+        for i in range(4)
     ]
     for sender in senders:
         sender.start()
     try:
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
-            time.sleep(rng.uniform(0.2, 2.0))
-            victim = rng.choice(["server", "worker"])
-            site.kill(victim)
-            site.launch(victim)
-            site.wait_until_up()
+            time.sleep(rng.uniform(0.1, 1.5))
+            victims = rng.choice([["worker"], ["worker"], ["server"], ["server", "worker"]])
+            for victim in victims:
+                site.kill(victim)
+            for victim in victims:
+                site.launch(victim)
+            if "server" in victims:
+                site.wait_until_up()
         time.sleep(3)  # the last messages in flight get their answer
     finally:
         stop.set()
@@ -220,6 +230,7 @@ def run_crashes(db: str, seconds: float, seed: int) -> None:
         "store": desk.store.kind,
         "seconds": seconds,
         "kills": dict(site.kills),
+        "posts": posts["posts"],
         "messages_acknowledged": len(acked),
         "incidents": len(incidents),
         "routed": routed,
