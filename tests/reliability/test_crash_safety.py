@@ -37,7 +37,7 @@ from .conftest import long_variant
 EVENTDESK = Path(sys.executable).with_name("eventdesk")
 TIMER_WORKER = Path(__file__).with_name("timer_worker.py")
 SPEED = 1200.0  # virtual seconds per wall-clock second: a P3's 8-hour target in 24 s
-SENDERS = 40
+SENDERS = 20  # at a time
 WARNINGS = ("75%", "90%")
 
 
@@ -82,6 +82,7 @@ class Site:
 
     def kill(self, name: str) -> None:
         process = self.processes[name]
+        assert process.poll() is None, f"the {name} stopped by itself ({process.returncode})"
         process.send_signal(signal.SIGKILL)
         process.wait()
         self.kills[name] += 1
@@ -125,7 +126,8 @@ def send_until_acknowledged(
     while not stop.is_set():
         text = f"message {uuid.uuid4()}"
         message = {
-            "email": f"user{rng.randrange(SENDERS)}@acme.example",
+            # New people write as time goes on: new incidents, new SLA clocks.
+            "email": f"user{rng.randrange(SENDERS)}.{int(time.monotonic()) // 10}@acme.example",
             "text": text,
             "tenant": "acme",
             "message_id": text,
