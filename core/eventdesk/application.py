@@ -41,6 +41,7 @@ from eventdesk.projections.sla_timers import SlaTimerIndex
 from eventdesk.projections.tokens import TokenIndex
 from eventdesk.projections.work_log import WorkLog
 from eventdesk.reports.facts import sla_facts
+from eventdesk.retry import RETRYABLE_COMMANDS, ConflictCounts, RetryPolicy
 from eventdesk.sla.service import SlaService
 from eventdesk.storage import StoreConfig
 from eventdesk.tenancy.access import Actor, ActorKind
@@ -96,6 +97,8 @@ class ServiceDesk(SealsPersonalData, Application):
         self.clock: Clock = clock or SystemClock()
         self.priority_matrix = priority_matrix or PriorityMatrix.default()
         self._open_lock = threading.Lock()
+        self.retry_policy = RetryPolicy()
+        self.conflicts = ConflictCounts()
         self._last_number: int | None = None
         self.personal_keys = KeyStore.open(self.store)
         with self.store.setup_lock():
@@ -884,11 +887,21 @@ class ServiceDesk(SealsPersonalData, Application):
         action: Callable[[Incident, datetime], Any],
         expected_version: int | None,
     ) -> IncidentView:
-        incident = self._load(ref, expected_version, actor=actor, action=name)
-        at = self.clock.now()
-        action(incident, at)
-        self._save(incident, *self._work_items_after(incident, name, actor, at))
-        return self._view(incident, actor)
+        def attempt() -> IncidentView:
+            incident = self._load(ref, expected_version, actor=actor, action=name)
+            at = self.clock.now()
+            action(incident, at)
+            self._save(incident, *self._work_items_after(incident, name, actor, at))
+            return self._view(incident, actor)
+
+        # A conflict on a command safe to retry is retried on a fresh read (retry.py).
+        if name in RETRYABLE_COMMANDS and expected_version is None:
+            return self.retry_policy.run(attempt, self.conflicts)
+        try:
+            return attempt()
+        except ConcurrencyConflictError:
+            self.conflicts.add(conflicts=1)
+            raise
 
     def _save(self, *aggregates: Any) -> None:
         """Save an incident and what changed with it; a conflict names what was changed."""

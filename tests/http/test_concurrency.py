@@ -53,7 +53,8 @@ def test_concurrent_changes_to_one_incident_are_saved_or_answered_409(desk, serv
     assert set(stored) == saved
     for answer in answers:
         if answer.status == 409:
-            assert answer.json()["type"] == "ConcurrencyConflictError"
+            # A comment is retried by the desk; a 409 says it lost every attempt.
+            assert answer.json()["type"] == "ConflictRetriesExhaustedError"
 
 
 def test_reads_by_every_kind_of_actor_while_others_write(desk, server, tokens):

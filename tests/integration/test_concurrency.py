@@ -72,15 +72,15 @@ def test_a_colleague_changing_the_incident_mid_command_is_a_conflict(desk, inter
     number = desk.open_incident("Mail server down", impact=2, urgency=2).number
 
     interleaving.meanwhile(lambda: desk.assign(number, "network", "bob", actor="lead"))
-    # Fail to comment: the lead's assignment was saved after this command read the incident.
+    # Fail to start: the lead's assignment was saved after this command read the incident.
     with pytest.raises(ConcurrencyConflictError):
-        desk.comment(number, "Looking into it", actor="ana")
+        desk.start(number, actor="ana")
 
     trail = desk.history(number)
     assert [entry.type for entry in trail] == ["Opened", "Assigned"]
 
     # Read again and retry: now it goes through.
-    assert desk.comment(number, "Looking into it", actor="ana").version == 3
+    assert desk.start(number, actor="ana").version == 3
 
 
 def test_two_desks_on_one_database_cannot_both_save_the_same_version(desk, another_desk):
@@ -122,9 +122,9 @@ def test_a_real_conflict_reports_the_version_read_and_the_version_found(desk, in
     number = desk.open_incident("Mail server down", impact=2, urgency=2).number
 
     interleaving.meanwhile(lambda: desk.assign(number, "network", actor="lead"))
-    # Fail to comment on version 1: version 2 was saved in the meantime.
+    # Fail to cancel version 1: version 2 was saved in the meantime.
     with pytest.raises(ConcurrencyConflictError) as caught:
-        desk.comment(number, "Looking into it", actor="ana")
+        desk.cancel(number, "duplicate", actor="ana")
     assert caught.value.details == {
         "incident": number,
         "expected_version": 1,
