@@ -268,4 +268,4 @@ def test_kills_during_intake_routing_and_timers(crash_db):
 @pytest.mark.long
 @long_variant
 def test_kills_during_a_long_run(crash_db):
-    run_crashes(crash_db, seconds=180, seed=11)
+    run_crashes(crash_db, seconds=60, seed=11)
