@@ -590,3 +590,20 @@ class GraphApi:
 @pytest.fixture
 def graph_api(live_server: Callable[[Any], LiveServer]) -> GraphApi:
     return GraphApi(live_server)
+
+
+# --- a real headless browser ---------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    """Headless Chromium from the package manager (installed once if missing); skipped with
+    the reason where it cannot be, unless ``EVENTDESK_REQUIRE_BROWSER=1`` (as in CI)."""
+    from .browser import REQUIRE, chromium_path
+
+    path, problem = chromium_path()
+    if path is None:
+        if os.environ.get(REQUIRE) == "1":
+            pytest.fail(f"{problem} ({REQUIRE}=1)")
+        pytest.skip(problem)
+    return path
