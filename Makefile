@@ -35,6 +35,7 @@ bench: $(STAMP)
 	$(PY) bench/knowledge.py $(KNOWLEDGE_ARGS)
 	$(PY) bench/chat_routing.py $(CHAT_ARGS)
 	$(PY) bench/reports.py $(REPORTS_ARGS)
+	$(PY) bench/wallboard.py $(WALLBOARD_ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
