@@ -57,7 +57,9 @@ def wallboard(desk: ServiceDesk, tokens: Tokens, live_server: Callable[[Any], An
     """The HTTP application over the desk, served on loopback, its stream looking often."""
     app = create_app(desk)
     app.state.wallboard_interval = 0.2
-    return live_server(app)
+    served = live_server(app)
+    served.gate = app.state.gate  # to read the desk while it serves, one call at a time
+    return served
 
 
 @pytest.fixture(scope="session")
