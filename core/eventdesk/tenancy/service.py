@@ -955,6 +955,13 @@ class TenancyService:
             ]
         return entries
 
+    def waiting(self) -> list[tuple[str, WorkItemInfo]]:
+        """Every waiting item with its incident number, in no order and without estimates:
+        cheap, for a summary of the queue (the wallboard's)."""
+        with self._lock:
+            self.refresh()
+            return [(self._refs[key], item) for key, item in self.engine.waiting.items()]
+
     # --- access --------------------------------------------------------------
 
     def scope(self, actor: str) -> Scope | None:

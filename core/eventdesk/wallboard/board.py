@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
-from uuid import UUID
 
 import attrs
 
@@ -20,6 +19,8 @@ from eventdesk.projections.incidents import TABLE as INCIDENT_LIST
 from eventdesk.projections.incidents import read_time, stored_time
 from eventdesk.projections.metrics import INCIDENTS as METRICS
 from eventdesk.projections.metrics import SLA_CLOCKS
+from eventdesk.projections.sla_timers import TABLE as SLA_TIMERS
+from eventdesk.sla.policy import threshold_key
 from eventdesk.staffing import ServiceTarget
 from eventdesk.tenancy.access import Actor, ActorKind
 
@@ -73,22 +74,20 @@ def queues(desk: ServiceDesk, sup: Supervision, now: datetime) -> dict[str, Any]
     wait; and the overflowed ones."""
     groups: dict[tuple[str, str], dict[str, Any]] = {}
     overflowed = []
-    for entry in desk.tenancy.queue(at=now):
-        if not sup.sees_tenant(entry.tenant):
+    for number, item in desk.tenancy.waiting():
+        if not sup.sees_tenant(item.tenant):
             continue
-        key = (entry.group or entry.tenant, entry.channel)
+        key = (item.group or item.tenant, item.channel)
         row = groups.setdefault(
             key, {"queue": key[0], "channel": key[1], "waiting": 0, "oldest_since": None}
         )
         row["waiting"] += 1
-        if row["oldest_since"] is None or entry.waiting_since < row["oldest_since"]:
-            row["oldest_since"] = entry.waiting_since
-        if entry.overflowed:
-            overflowed.append(
-                {"incident": entry.incident, "tenant": entry.tenant, "channel": entry.channel}
-            )
+        if row["oldest_since"] is None or item.enqueued_at < row["oldest_since"]:
+            row["oldest_since"] = item.enqueued_at
+        if item.overflowed:
+            overflowed.append({"incident": number, "tenant": item.tenant, "channel": item.channel})
     rows = []
-    for row in sorted(groups.values(), key=lambda r: r["oldest_since"]):
+    for row in sorted(groups.values(), key=lambda r: (r["oldest_since"], r["queue"])):
         since = row.pop("oldest_since")
         rows.append(
             {
@@ -97,45 +96,59 @@ def queues(desk: ServiceDesk, sup: Supervision, now: datetime) -> dict[str, Any]
                 "oldest_wait_seconds": int((now - since).total_seconds()),
             }
         )
-    return {"queues": rows, "overflowed": overflowed}
+    return {"queues": rows, "overflowed": sorted(overflowed, key=lambda o: o["incident"])}
+
+
+def _level(due: datetime, timer: dict[str, Any] | None, warnings: tuple[float, ...], now: datetime):
+    """``breached`` past the target; ``warning`` once a warning moment is past (the timer
+    index holds each clock's next moment not yet raised: a warning due, a later warning or
+    the breach pending mean one was crossed); else ``ok``."""
+    if due <= now:
+        return "breached"
+    if timer is None or not warnings:
+        return "ok"
+    if timer["moment"] == "breach" or read_time(timer["due_at"]) <= now:
+        return "warning"
+    return "ok" if timer["moment"] == threshold_key(min(warnings)) else "warning"
 
 
 def sla_risk(desk: ServiceDesk, sup: Supervision, now: datetime) -> list[dict[str, Any]]:
-    """The open incidents' running SLA clocks nearest their breach first, each with its level:
-    ``breached``, ``warning`` (past the policy's first warning) or ``ok``."""
+    """The open incidents' running SLA clocks nearest their breach first, each incident once,
+    with its level: ``breached``, ``warning`` (past the policy's first warning) or ``ok``."""
     where, params = _tenant_filter(sup, "i.tenant")
-    rows = desk.projector.db.execute(
-        f"""SELECT s.incident_id, s.metric, s.due_at, i.number, i.summary, i.priority,
-                   i.tenant, i.assignment_group, i.assignee
+    db = desk.projector.db
+    rows = db.execute(
+        f"""SELECT s.incident_id, s.clock, s.metric, s.due_at, i.number, i.summary,
+                   i.priority, i.tenant, i.assignment_group, i.assignee
             FROM {SLA_CLOCKS} s JOIN {INCIDENT_LIST} i ON i.id = s.incident_id
             WHERE s.outcome = 'running' AND s.due_at IS NOT NULL
               AND i.state NOT IN ('resolved', 'closed', 'cancelled'){where}
             ORDER BY s.due_at LIMIT {RISK_ROWS * 4}""",
         params,
     )
-    found: list[dict[str, Any]] = []
-    for row in rows:
-        if len(found) == RISK_ROWS or any(f["incident"] == row["number"] for f in found):
-            continue  # an incident once, by its nearest clock
-        incident_id = UUID(row["incident_id"])
-        status = next(
-            (s for s in desk.sla.status(incident_id, at=now) if s.clock == row["metric"]), None
-        )
-        if status is None:  # the clock's metric has more than one cycle: take the metric's
-            status = next(
-                (s for s in desk.sla.status(incident_id, at=now) if s.metric == row["metric"]),
-                None,
+    nearest: dict[str, dict[str, Any]] = {}
+    for row in rows:  # an incident once, by its nearest clock
+        if len(nearest) < RISK_ROWS:
+            nearest.setdefault(row["number"], row)
+    ids = [row["incident_id"] for row in nearest.values()]
+    timers = {
+        (t["incident_id"], t["metric"]): t
+        for t in (
+            db.execute(
+                f"SELECT incident_id, metric, due_at, moment FROM {SLA_TIMERS} "
+                f"WHERE incident_id IN ({', '.join('?' for _ in ids)})",
+                ids,
             )
+            if ids
+            else []
+        )
+    }
+    config = desk.sla.config()
+    found = []
+    for row in nearest.values():
         due = read_time(row["due_at"])
-        percent = status.percent if status is not None else 0.0
-        policy = desk.sla.policy_for(incident_id)
-        first_warning = min(policy.warnings) * 100 if policy and policy.warnings else 75.0
-        if due <= now or (status is not None and status.state == "breached"):
-            level = "breached"
-        elif percent >= first_warning:
-            level = "warning"
-        else:
-            level = "ok"
+        policy = config.for_tenant(row["tenant"]).current.policy
+        timer = timers.get((row["incident_id"], row["clock"]))
         found.append(
             {
                 "incident": row["number"],
@@ -147,8 +160,7 @@ def sla_risk(desk: ServiceDesk, sup: Supervision, now: datetime) -> list[dict[st
                 "metric": row["metric"],
                 "due_at": _iso(due),
                 "remaining_seconds": int((due - now).total_seconds()),
-                "percent": round(percent, 1),
-                "level": level,
+                "level": _level(due, timer, policy.warnings if policy else (), now),
             }
         )
     return found
