@@ -128,3 +128,14 @@ def plays(line: Line, text: str) -> None:
 @then(parsers.parse('she is told "{message}"'))
 def told(attempt: EventDeskError | None, message: str) -> None:
     assert attempt is not None and attempt.message == message
+
+
+@then(
+    parsers.parse("the supervisors' wallboard shows {count:d} calls of {tenant} diverted to {to}")
+)
+def wallboard_shows_diverted(desk: ServiceDesk, count: int, tenant: str, to: str) -> None:
+    from eventdesk.wallboard import snapshot, supervision
+
+    board = snapshot(desk, supervision(desk, "system"))
+    shown = [(d["tenant"], d["to"], d["what"].split()[0]) for d in board["diverted"]]
+    assert shown == [(tenant, to, "call")] * count
