@@ -607,3 +607,14 @@ def chromium() -> str:
             pytest.fail(f"{problem} ({REQUIRE}=1)")
         pytest.skip(problem)
     return path
+
+
+@pytest.fixture(scope="session")
+def browser(chromium: str) -> Iterator[Any]:
+    """That Chromium, headless, driven by Playwright (its ``executable_path``: Playwright
+    downloads no browser). One per test session: Playwright's sync API runs one at a time."""
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    with playwright_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+        yield launched
+        launched.close()

@@ -10,9 +10,9 @@ import pytest
 from eventdesk import ManualClock
 from pytest_bdd import given, parsers, scenarios, then, when
 
-from ..wallboard.conftest import BoardPage, Tokens, browser, open_board, tokens, wallboard
+from ..wallboard.conftest import BoardPage, Tokens, open_board, tokens, wallboard
 
-__all__ = ["browser", "open_board", "tokens", "wallboard"]  # fixtures used by these steps
+__all__ = ["open_board", "tokens", "wallboard"]  # fixtures used by these steps
 
 scenarios("wallboard.feature")
 

@@ -62,16 +62,6 @@ def wallboard(desk: ServiceDesk, tokens: Tokens, live_server: Callable[[Any], An
     return served
 
 
-@pytest.fixture(scope="session")
-def browser(chromium: str) -> Iterator[Any]:
-    """A headless Chromium driven by Playwright (the machine's Chromium: nothing downloaded)."""
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    with playwright_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
-        yield launched
-        launched.close()
-
-
 @dataclass
 class BoardPage:
     """A browser tab on the wallboard, and what its console said."""

@@ -13,6 +13,7 @@ import asyncio
 import hashlib
 import json
 from collections.abc import AsyncIterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,11 @@ from eventdesk.wallboard.board import DEFAULT_TARGET, snapshot, supervision
 STATIC = Path(__file__).parent / "static"
 STREAM_INTERVAL = 1.0  # seconds between two looks at the read models
 HEARTBEAT = 15.0  # seconds between two comment lines when nothing changed
+REFRESH = 5.0  # seconds of the desk's clock after which the board is read again anyway
+
+
+def _look(desk: ServiceDesk) -> tuple[int, datetime]:
+    return desk.projector.head(), desk.clock.now()
 
 
 def _board(desk: ServiceDesk, actor: Actor, target: Any) -> dict[str, Any]:
@@ -59,16 +65,20 @@ async def events(request: Request) -> Response:
     await in_desk(request, supervision, desk, actor)  # refused before the stream starts
 
     async def stream() -> AsyncIterator[str]:
-        last = ""
-        quiet = 0.0
+        last, seen, quiet = "", None, 0.0
         yield "retry: 2000\n\n"
         while not await request.is_disconnected():
-            data = json.dumps(await in_desk(request, _board, desk, actor, target))
-            digest = hashlib.sha256(data.encode()).hexdigest()
-            if digest != last:
-                last, quiet = digest, 0.0
-                yield f"event: board\ndata: {data}\n\n"
-            elif quiet >= HEARTBEAT:
+            # The board again when an event was saved, or when time has moved on enough to
+            # move an SLA clock or a wait: a look at the log's head costs one small query.
+            head, now = await in_desk(request, _look, desk)
+            if seen is None or head != seen[0] or (now - seen[1]).total_seconds() >= REFRESH:
+                seen = (head, now)
+                data = json.dumps(await in_desk(request, _board, desk, actor, target))
+                digest = hashlib.sha256(data.encode()).hexdigest()
+                if digest != last:
+                    last, quiet = digest, 0.0
+                    yield f"event: board\ndata: {data}\n\n"
+            if quiet >= HEARTBEAT:
                 quiet = 0.0
                 yield ": still here\n\n"
             await asyncio.sleep(interval)
