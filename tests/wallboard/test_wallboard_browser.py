@@ -127,3 +127,37 @@ def test_a_reassignment_from_the_page_is_recorded_with_the_supervisor_as_actor(
     assert assigned[-1]["data"]["assignee"] == "ana"
     board.screenshot("reassigned")
     assert board.console == [] and board.errors == []
+
+
+def test_moving_an_agent_for_the_shift_from_the_keyboard(
+    open_board, wallboard, desk, tokens: Tokens
+):
+    wallboard.gate.run(
+        lambda: desk.tenancy.form_team(
+            "acme-night", kind="dedicated", tenant="acme", supervisors={"shift_manager": "lea"}
+        )
+    )
+    board = open_board(tokens.lea)
+    page = board.page
+    # Every field has its label, and the form is filled and sent from the keyboard alone.
+    unlabelled = page.evaluate(
+        "[...document.querySelectorAll('input, select')].filter(e => !e.labels.length).length"
+    )
+    assert unlabelled == 0
+    page.locator("#move-agent-name").focus()
+    for value in ("ana", "acme-team", "acme-night"):
+        page.keyboard.type(value)
+        page.keyboard.press("Tab")
+    page.keyboard.press("Enter")  # the focus is on the Move button
+
+    page.wait_for_selector("#action-result:has-text('Done')")
+    page.wait_for_selector('#agents tr[data-agent="ana"]:has-text("acme-night")')
+    assert wallboard.gate.run(desk.tenancy.agent, "ana").teams == ("acme-night",)
+    refused = wallboard.request(
+        "POST",
+        "/wallboard/api/move-agent",
+        json_body={"agent": "gil", "from": "globex-team", "to": "acme-night"},
+        token=tokens.lea,
+    )
+    assert refused.status == 403 and refused.json()["type"] == "AccessDeniedError"
+    assert board.console == [] and board.errors == []
