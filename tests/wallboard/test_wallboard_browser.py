@@ -111,6 +111,12 @@ def test_a_reassignment_from_the_page_is_recorded_with_the_supervisor_as_actor(
 
     # From the keyboard: the row's button fills in the form and moves the focus to it.
     page.get_by_role("button", name=f"Reassign {number}").focus()
+    # The board changes meanwhile (another incident): the focus stays on the button.
+    other = _open(wallboard, tokens.admin, "acme", "Printer jam", impact=3, urgency=3)
+    board.row(other).wait_for()
+    assert page.evaluate("document.activeElement.getAttribute('aria-label')") == (
+        f"Reassign {number}"
+    )
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "reassign-group"
     assert page.locator("#reassign-incident").input_value() == number

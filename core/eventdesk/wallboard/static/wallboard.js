@@ -38,7 +38,14 @@ function cell(text, className) {
 
 function fill(id, rows, build) {
   const body = $(id).tBodies ? $(id).tBodies[0] : $(id);
+  // A new board must not take the keyboard's focus away from a row's button.
+  const focused = body.contains(document.activeElement)
+    ? document.activeElement.getAttribute("aria-label") : null;
   body.replaceChildren(...rows.map(build));
+  if (focused) {
+    const again = body.querySelector(`[aria-label="${CSS.escape(focused)}"]`);
+    if (again) again.focus();
+  }
   const empty = document.querySelector(`[data-empty-for="${id}"]`);
   if (empty) empty.hidden = rows.length > 0;
 }
