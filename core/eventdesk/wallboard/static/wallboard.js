@@ -65,7 +65,7 @@ function item(text, attributes) {
 }
 
 function versus(value, target, met, unit) {
-  if (value === null) return cell("—");
+  if (value === null) return cell("—", "num");
   return cell(`${value}${unit} (target ${target}${unit})`, met ? "num met" : "num missed");
 }
 
