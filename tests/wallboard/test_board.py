@@ -19,6 +19,12 @@ from .conftest import Tokens
 LEA, GUS, ANA = Actor.agent("lea"), Actor.agent("gus"), Actor.agent("ana")
 
 
+@pytest.fixture(params=("memory", "sqlite", "postgres"))
+def store(request: pytest.FixtureRequest) -> str:
+    """The board reads the read models' SQL: on every store."""
+    return request.param
+
+
 @pytest.fixture
 def directory(desk: ServiceDesk, tokens: Tokens) -> ServiceDesk:
     return desk
