@@ -37,6 +37,7 @@ bench: $(STAMP)
 	$(PY) bench/reports.py $(REPORTS_ARGS)
 	$(PY) bench/import_logs.py $(IMPORT_ARGS)
 	$(PY) bench/drill.py $(DRILL_ARGS)
+	$(PY) bench/wallboard.py $(WALLBOARD_ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

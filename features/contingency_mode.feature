@@ -68,6 +68,7 @@ Feature: Contingency mode
       | 3      | queue        | the team must answer at least 50% of calls  |
       | 4      | +34910000099 | contingency: diverted to +34910000099       |
     And the team has answered 2 of the 4 calls decided today
+    And the supervisors' wallboard shows 2 calls of acme diverted to +34910000099
 
   Scenario: Contingency mode cannot be switched on twice
     Given Sofia switches contingency mode on for Acme because "strike"

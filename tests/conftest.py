@@ -590,3 +590,38 @@ class GraphApi:
 @pytest.fixture
 def graph_api(live_server: Callable[[Any], LiveServer]) -> GraphApi:
     return GraphApi(live_server)
+
+
+# --- a real headless browser ---------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def chromium() -> str:
+    """Headless Chromium from the package manager (installed once if missing); skipped with
+    the reason where it cannot be, unless ``EVENTDESK_REQUIRE_BROWSER=1`` (as in CI)."""
+    from .browser import REQUIRE, chromium_path
+
+    path, problem = chromium_path()
+    if path is None:
+        if os.environ.get(REQUIRE) == "1":
+            pytest.fail(f"{problem} ({REQUIRE}=1)")
+        pytest.skip(problem)
+    return path
+
+
+@pytest.fixture(scope="session")
+def browser(chromium: str) -> Iterator[Any]:
+    """That Chromium, headless, driven by Playwright (its ``executable_path``: Playwright
+    downloads no browser). One per test session: Playwright's sync API runs one at a time."""
+    from .browser import REQUIRE
+
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError as error:  # the test extras install it
+        if os.environ.get(REQUIRE) == "1":
+            pytest.fail(f"playwright is not installed: {error} ({REQUIRE}=1)")
+        pytest.skip(f"playwright is not installed: {error}")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+        yield launched
+        launched.close()

@@ -46,3 +46,10 @@ def track_event(desk: Any, event: Any) -> None:
 @hookspec
 def message_taken(desk: Any, message: Any, result: Any) -> None:
     """Intake has just taken ``message`` from a channel and saved what it did (``result``)."""
+
+
+@hookspec
+def wallboard_diverted(desk: Any, since: Any) -> list[dict[str, Any]] | None:
+    """The wallboard asks for work diverted away from its queue since ``since`` (a UTC
+    datetime): return dicts with at least ``tenant``, ``what`` (a call, a chat...),
+    ``to`` and ``at`` (ISO 8601), or None."""

@@ -29,6 +29,10 @@ def test_the_demo_plays_a_morning_and_an_evening_of_three_tenants(eventdesk, db_
     assert "Tue 09:12 web form from marta@globex.example: appended INC0000015" in output
     assert "Tue 09:12 web form from marta@globex.example: duplicate INC0000015" in output
     assert "Tue 09:14 an email nobody can read: dead_letter" in output
+    # It ends by telling how to open the wallboard, with a token of lea, a shift manager.
+    wallboard = output.strip().splitlines()[-2].strip()
+    assert wallboard.startswith("http://127.0.0.1:8080/wallboard#token=edk_"), output
+    token = wallboard.partition("#token=")[2]
 
     # What it printed is what it stored.
     with ServiceDesk(db=db_path) as desk:
@@ -47,6 +51,7 @@ def test_the_demo_plays_a_morning_and_an_evening_of_three_tenants(eventdesk, db_
         ]
         assert [d.state for d in desk.intake.deliveries()] == ["pending"]
         assert len(desk.dead_letters.list()) == 1
+        assert desk.tokens.authenticate(token).spec() == "agent:lea"
 
 
 def test_the_demo_refuses_a_database_that_is_not_empty(eventdesk):

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 from eventdesk import EventDeskError, ManualClock, ServiceDesk
+from eventdesk.wallboard import snapshot, supervision
 from pytest_bdd import given, parsers, then, when
 
 pytest.register_assert_rewrite("tests.features.voice_steps")
@@ -128,3 +129,12 @@ def plays(line: Line, text: str) -> None:
 @then(parsers.parse('she is told "{message}"'))
 def told(attempt: EventDeskError | None, message: str) -> None:
     assert attempt is not None and attempt.message == message
+
+
+@then(
+    parsers.parse("the supervisors' wallboard shows {count:d} calls of {tenant} diverted to {to}")
+)
+def wallboard_shows_diverted(desk: ServiceDesk, count: int, tenant: str, to: str) -> None:
+    board = snapshot(desk, supervision(desk, "system"))
+    shown = [(d["tenant"], d["to"], d["what"].split()[0]) for d in board["diverted"]]
+    assert shown == [(tenant, to, "call")] * count

@@ -17,7 +17,6 @@ runs on the calendar ``office`` (weekdays 09:00-17:00 UTC): P2 must be answered 
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
@@ -97,16 +96,3 @@ def build_history(desk: ServiceDesk, clock: ManualClock) -> dict[str, str]:
 @pytest.fixture
 def history(desk: ServiceDesk, clock: ManualClock) -> Callable[[], dict[str, str]]:
     return lambda: build_history(desk, clock)
-
-
-@pytest.fixture(scope="session")
-def chromium() -> str:
-    """Headless Chromium from the package manager (installed once if missing)."""
-    from .browser import REQUIRE, chromium_path
-
-    path, problem = chromium_path()
-    if path is None:
-        if os.environ.get(REQUIRE) == "1":
-            pytest.fail(f"{problem} ({REQUIRE}=1)")
-        pytest.skip(problem)
-    return path

@@ -14,7 +14,7 @@ from eventdesk.cli import cli
 from eventdesk.reports.html import CHART_IDS
 from PIL import Image
 
-from .browser import console_messages, headless
+from ..browser import console_messages, headless
 from .conftest import MONDAY, build_history
 
 # What a drawn trace leaves in a chart's SVG: bars (and histogram bins) and heat map cells.

@@ -606,6 +606,10 @@ GUARDED: dict[tuple[str, str], Guarded] = {
     ("tenancy", "update_agent"): admins_only(
         "update an agent", lambda s, a: s.desk.tenancy.update_agent("cy", skills=["sap"], actor=a)
     ),
+    # An agent who supervises both teams may too (nobody here supervises any team).
+    ("tenancy", "move_agent"): admins_only(
+        "move an agent", lambda s, a: s.desk.tenancy.move_agent("cy", "pool", "pool", actor=a)
+    ),
     ("tenancy", "route"): admins_only("run routing", lambda s, a: s.desk.tenancy.route(actor=a)),
     ("tenancy", "refusals"): admins_only(
         "read refusals", lambda s, a: s.desk.tenancy.refusals(actor=a)
@@ -889,6 +893,9 @@ NO_ACTOR = {
     ("tenancy", "work_item"): "an incident's work item, after a guarded command",
     ("tenancy", "category_group"): "the group a guarded escalation goes to",
     ("tenancy", "supervisor"): "who a guarded escalation brings in",
+    ("tenancy", "supervised_teams"): "the teams an agent supervises, for a guard",
+    ("tenancy", "supervised_tenants"): "the tenants its teams serve, for the wallboard's scope",
+    ("tenancy", "waiting"): "the waiting items, for the wallboard (which checks its actor)",
     ("tenancy", "has_any"): "whether tenancy is in use at all",
     ("tenancy", "team_kind_of"): "a team's kind, for a guarded command",
     ("tenancy", "tenant_for_domain"): "the tenant a sender's email domain belongs to, for intake",

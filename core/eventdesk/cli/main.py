@@ -145,6 +145,11 @@ def demo(ctx: DeskContext) -> None:
         click.echo(f"     eventdesk --db {db} incident conversation {morning.omnichannel}")
         click.echo(f"     eventdesk --db {db} dead-letters list")
         click.echo(f"     eventdesk --db {db} serve   # the API, the web form and the outbox")
+    # The wallboard, as lea (the shift manager of acme-desk) sees it: docs/wallboard.md.
+    token, _ = desk.tokens.create("demo-wallboard", "agent:lea")
+    click.echo(f"The wallboard: run eventdesk --db {db} serve, then open in a browser")
+    click.echo(f"     http://127.0.0.1:8080/wallboard#token={token}")
+    click.echo("     (lea's view: she supervises acme-desk; the token is for this demo database)")
 
 
 cli.add_command(incident)

@@ -13,6 +13,9 @@ from eventdesk.http.app import WORKER_INTERVAL
 LOG_LEVELS = ("critical", "error", "warning", "info", "debug")
 
 
+GRACE_SECONDS = 3  # how long Ctrl-C waits for requests in flight before it cuts them
+
+
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", type=click.IntRange(1, 65535), default=8080, show_default=True)
@@ -57,7 +60,15 @@ def serve(
     running = f"with workers every {worker_interval:g}s" if workers else "without workers"
     click.echo(f"EventDesk serving {desk.store.location} on http://{host}:{port} ({running})")
     server = uvicorn.Server(
-        uvicorn.Config(app, host=host, port=port, log_level=log_level, lifespan="on")
+        uvicorn.Config(
+            app,
+            host=host,
+            port=port,
+            log_level=log_level,
+            lifespan="on",
+            # Live streams (the wallboard's) never finish by themselves: cut them then.
+            timeout_graceful_shutdown=GRACE_SECONDS,
+        )
     )
     # uvicorn shuts down gracefully on Ctrl-C, then raises it again: that is a normal end.
     with contextlib.suppress(KeyboardInterrupt):

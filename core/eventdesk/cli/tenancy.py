@@ -528,6 +528,17 @@ def update_agent(ctx: DeskContext, name: str, as_json: bool, **profile: Any) -> 
     _agent_answer(ctx.desk.tenancy.update_agent(name, actor=ctx.actor, **changes), as_json)
 
 
+@agent.command(name="move")
+@click.argument("name")
+@click.option("--from", "from_team", required=True, help="The team it leaves.")
+@click.option("--to", "to_team", required=True, help="The team it joins.")
+@json_option
+@pass_desk
+def move_agent(ctx: DeskContext, name: str, from_team: str, to_team: str, as_json: bool) -> None:
+    """Move an agent from one team to another for the shift (a supervisor of both may)."""
+    _agent_answer(ctx.desk.tenancy.move_agent(name, from_team, to_team, actor=ctx.actor), as_json)
+
+
 @agent.command(name="presence")
 @click.argument("name")
 @click.argument("presence", type=_choice(Presence), metavar="PRESENCE")

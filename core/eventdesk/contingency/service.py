@@ -88,7 +88,9 @@ class ContingencyService:
         """Switch contingency mode on for a tenant (or, without one, for the whole desk):
         agents work with ``capacity_factor`` times their capacity (rounded down, at least
         one) or the ``capacity`` given per channel."""
-        self.desk.tenancy.guard(actor, "switch contingency mode on")
+        self.desk.tenancy.guard(
+            actor, "switch contingency mode on", tenant=tenant, supervisors=True
+        )
         scope = self._scope(tenant)
         at = self.desk.clock.now()
         mode = self._load(scope) or ContingencyMode.open(scope, actor=str(actor), at=at)
@@ -113,7 +115,9 @@ class ContingencyService:
         self, tenant: str | None = None, *, reason: str | None = None, actor: str = SYSTEM_ACTOR
     ) -> ContingencyView:
         """Switch contingency mode off: back to normal capacity and rules."""
-        self.desk.tenancy.guard(actor, "switch contingency mode off")
+        self.desk.tenancy.guard(
+            actor, "switch contingency mode off", tenant=tenant, supervisors=True
+        )
         scope = self._scope(tenant)
         mode = self._load(scope)
         if mode is None or not mode.on:

@@ -26,6 +26,8 @@ from eventdesk.http import api, inbound
 from eventdesk.http.bodies import MAX_BODY, JSONAnswer
 from eventdesk.http.errors import HttpError, error_body, log, status_of
 from eventdesk.http.gate import DeskGate, in_desk
+from eventdesk.staffing import ServiceTarget
+from eventdesk.wallboard.routes import routes as wallboard_routes
 
 DeskFactory = Callable[[], ServiceDesk]
 WORKER_INTERVAL = 5.0
@@ -148,6 +150,7 @@ def create_app(
     max_body: int = MAX_BODY,
     workers: bool = False,
     worker_interval: float = WORKER_INTERVAL,
+    service_target: str = "80/20",
 ) -> Starlette:
     """The HTTP application over a desk.
 
@@ -156,7 +159,8 @@ def create_app(
     the largest request body the API takes, in bytes (larger: 413); the channels'
     inbound routes take up to the intake's own limit. With ``workers``, the SLA
     timer, routing and delivery workers run in background threads while the
-    server runs, a pass every ``worker_interval`` seconds.
+    server runs, a pass every ``worker_interval`` seconds. ``service_target`` is what the
+    wallboard measures each half-hour against (``80/20``: 80 % answered within 20 s).
     """
     if isinstance(max_body, bool) or not isinstance(max_body, int) or max_body < 1:
         raise ValueError(f"max_body must be a positive number of bytes, not {max_body!r}")
@@ -179,7 +183,12 @@ def create_app(
                 await run_in_threadpool(app.state.desk.close)
 
     app = Starlette(
-        routes=[Route("/health", health, methods=["GET"]), *api.routes, *inbound.routes],
+        routes=[
+            Route("/health", health, methods=["GET"]),
+            *api.routes,
+            *inbound.routes,
+            *wallboard_routes,
+        ],
         exception_handlers={
             HttpError: _http_error,
             EventDeskError: _engine_error,
@@ -189,6 +198,7 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.max_body = max_body
+    app.state.service_target = ServiceTarget.parse(service_target)
     if isinstance(desk, ServiceDesk):  # usable before the lifespan runs (a test client)
         app.state.desk = desk
         app.state.gate = DeskGate(desk)

@@ -955,6 +955,13 @@ class TenancyService:
             ]
         return entries
 
+    def waiting(self) -> list[tuple[str, WorkItemInfo]]:
+        """Every waiting item with its incident number, in no order and without estimates:
+        cheap, for a summary of the queue (the wallboard's)."""
+        with self._lock:
+            self.refresh()
+            return [(self._refs[key], item) for key, item in self.engine.waiting.items()]
+
     # --- access --------------------------------------------------------------
 
     def scope(self, actor: str) -> Scope | None:
@@ -1026,9 +1033,13 @@ class TenancyService:
         agents: bool = False,
         tenant_users: bool = False,
         agent_itself: str | None = None,
+        supervisors: bool = False,
+        teams: Iterable[str] = (),
     ) -> None:
         """Directory and routing access: administrators always; agents and tenant users
-        only where allowed (``tenant``: only for a tenant they serve or belong to)."""
+        only where allowed (``tenant``: only for a tenant they serve or belong to).
+        With ``supervisors``, an agent who supervises ``tenant`` (a team serving it) and
+        every one of ``teams`` may too (at least one of them must be given)."""
         if not isinstance(actor, Actor) or actor.kind == ActorKind.ADMINISTRATOR:
             return
         self.refresh()
@@ -1036,8 +1047,11 @@ class TenancyService:
         if actor.kind == ActorKind.AGENT:
             if agent_itself is not None and str(actor) == agent_itself:
                 return
+            if supervisors and self._supervises(str(actor), tenant, tuple(teams)):
+                return
             if not agents:
-                reason = "only an administrator may do this"
+                reason = "only an administrator" + (" or a supervisor" if supervisors else "")
+                reason += " may do this"
             elif str(actor) not in self.engine.agents:
                 reason = "not a registered agent"
             elif tenant is not None and not self.engine.serves(str(actor), tenant):
@@ -1123,6 +1137,49 @@ class TenancyService:
         """Compare the last months under each model and recommend one, saying why."""
         self.guard(actor, "read advice for", tenant=tenant, tenant_users=True)
         return advise(self.desk, tenant, months=months, until=until)
+
+    def supervised_teams(self, name: str) -> set[str]:
+        """The teams that name ``name`` as one of their supervisors."""
+        self.refresh()
+        with self._lock:
+            return {t for t, row in self._team_rows.items() if name in row["supervisors"].values()}
+
+    def supervised_tenants(self, name: str) -> set[str]:
+        """The tenants served by a team ``name`` supervises (its dedicated tenant; for the
+        shared pool, every tenant that is not dedicated)."""
+        known = self.engine.teams
+        teams = [known[t] for t in self.supervised_teams(name) if t in known]
+        with self._lock:
+            return {
+                tenant
+                for tenant, settings in self._tenants.items()
+                for team in teams
+                if (team.kind == TeamKind.DEDICATED and team.tenant == tenant)
+                or (team.kind == TeamKind.SHARED and settings["model"] != ServiceModel.DEDICATED)
+            }
+
+    def _supervises(self, name: str, tenant: str | None, teams: tuple[str, ...]) -> bool:
+        if tenant is None and not teams:
+            return False
+        if tenant is not None and tenant not in self.supervised_tenants(name):
+            return False
+        return set(teams) <= self.supervised_teams(name)
+
+    def move_agent(
+        self, name: str, from_team: str, to_team: str, *, actor: str = "system"
+    ) -> AgentView:
+        """Move an agent from one team to another (for the shift: move it back after). An
+        agent who supervises both teams may, as an administrator may."""
+        self.guard(actor, "move an agent", supervisors=True, teams=(from_team, to_team))
+        current = self.agent(name)
+        if from_team not in current.teams:
+            raise InvalidValueError("from team", from_team, f"one of {name}'s teams")
+        teams = [to_team if t == from_team else t for t in current.teams]
+        self.team(to_team)
+        agent = self._load(Agent, "agent", name)
+        if agent.update(actor=actor, at=self._now(), teams=list(dict.fromkeys(teams))):
+            self._update(agent)
+        return self.agent(name)
 
     def supervisor(self, team: str | None, level: str) -> str | None:
         """Who holds a management level (``shift_manager``...) in a team, if it names one."""

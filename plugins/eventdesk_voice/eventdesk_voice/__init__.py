@@ -74,3 +74,18 @@ def track_event(desk: Any, event: Any) -> None:
         call_event = take_read_event(event.message_id)
         if call_event is not None:
             voice(desk).apply(call_event, event.incident, event.contact)
+
+
+@hookimpl
+def wallboard_diverted(desk: Any, since: Any) -> list[dict[str, Any]]:
+    """The calls offered since ``since`` that were diverted, for the supervisors' wallboard."""
+    return [
+        {
+            "tenant": call.tenant,
+            "what": f"call {call.call}",
+            "to": call.diverted_to,
+            "at": call.offered_at.isoformat().replace("+00:00", "Z"),
+        }
+        for call in voice(desk).calls()
+        if call.diverted_to and call.offered_at >= since
+    ]
