@@ -15,6 +15,9 @@ from eventdesk.storage import SQLDatabase
 
 TRACKING_TABLE = "eventdesk_tracking"
 PAGE_SIZE = 500
+# A rebuild reads everything: larger pages mean fewer flushes (read models that
+# recompute what a page touched do it once per page), at a bounded memory cost.
+REBUILD_PAGE_SIZE = 2000
 
 
 class EventSource(Protocol):
@@ -126,41 +129,57 @@ class Projector:
         return max(self.catch_up_each(page_size).values(), default=0)
 
     def catch_up_each(self, page_size: int = PAGE_SIZE) -> dict[str, int]:
-        """Catch up; returns how many events each projection applied."""
-        applied: dict[str, int] = {}
-        for projection in self.projections:
-            done = 0
-            while True:
-                count = self._apply_page(projection, page_size)
-                done += count
-                if count < page_size:
-                    break
-            applied[projection.name] = done
-        return applied
+        """Catch up; returns how many events each projection applied.
 
-    def _apply_page(self, projection: Projection, page_size: int) -> int:
+        Every projection reads the same pages: each page is selected and decoded
+        once, and applied to each projection that has not applied it yet, in one
+        transaction with their tracking rows (a projection that is ahead skips
+        what it has applied).
+        """
+        applied = {projection.name: 0 for projection in self.projections}
+        while True:
+            counts, read = self._apply_page(page_size)
+            for name, count in counts.items():
+                applied[name] += count
+            if read < page_size:
+                return applied
+
+    def _apply_page(self, page_size: int) -> tuple[dict[str, int], int]:
+        """Apply the next page to every projection behind it: (applied each, page length)."""
         lock = " FOR UPDATE" if self.db.dialect == "postgres" else ""
         with self.db.transaction():
-            rows = self.db.execute(
-                f"SELECT position FROM {TRACKING_TABLE} WHERE projection = ?{lock}",
-                [projection.name],
-            )
-            position = int(rows[0]["position"])
+            positions = {}
+            for projection in self.projections:  # always in this order: no lock cycles
+                rows = self.db.execute(
+                    f"SELECT position FROM {TRACKING_TABLE} WHERE projection = ?{lock}",
+                    [projection.name],
+                )
+                positions[projection.name] = int(rows[0]["position"])
             notifications = self.source.recorder.select_notifications(
-                start=position + 1, limit=page_size
+                start=min(positions.values(), default=0) + 1, limit=page_size
             )
+            counts = dict.fromkeys(positions, 0)
             if not notifications:
-                return 0
-            for notification in notifications:
-                projection.apply(self.db, self.source.mapper.to_domain_event(notification))
-            projection.flush(self.db)
-            self.db.execute(
-                f"UPDATE {TRACKING_TABLE} SET position = ? WHERE projection = ?",
-                [notifications[-1].id, projection.name],
-            )
-            return len(notifications)
+                return counts, 0
+            to_event = self.source.mapper.to_domain_event
+            events = [(notification.id, to_event(notification)) for notification in notifications]
+            last = events[-1][0]
+            for projection in self.projections:
+                position = positions[projection.name]
+                if position >= last:
+                    continue
+                for number, event in events:
+                    if number > position:
+                        projection.apply(self.db, event)
+                        counts[projection.name] += 1
+                projection.flush(self.db)
+                self.db.execute(
+                    f"UPDATE {TRACKING_TABLE} SET position = ? WHERE projection = ?",
+                    [last, projection.name],
+                )
+            return counts, len(notifications)
 
-    def rebuild(self, page_size: int = PAGE_SIZE) -> int:
+    def rebuild(self, page_size: int = REBUILD_PAGE_SIZE) -> int:
         """Empty every read model and apply all events again from the start."""
         with self.db.transaction():
             for projection in self.projections:
