@@ -112,7 +112,7 @@ def _import_bpi2013(_args: argparse.Namespace) -> tuple[float, dict[str, Any]]:
 
 
 def _peer(args: argparse.Namespace) -> tuple[float, dict[str, Any]]:
-    n, repeat = (20, 1) if args.quick else (500, 3)
+    n, repeat = (20, 1) if args.quick else (300, 2)
     try:
         result = peer_django_helpdesk.measure(n, repeat, setup=not args.quick)
     except peer_django_helpdesk.Skipped as reason:
