@@ -24,14 +24,12 @@ import http.client
 import json
 import os
 import socket
-import sqlite3
 import subprocess
 import sys
 import tempfile
 import threading
 import time
 from collections.abc import Sequence
-from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -144,20 +142,14 @@ def one_run(path: Path, bag: Sequence[bytes], clients: int) -> dict[str, Any]:
     with ServiceDesk(db=str(path), clock=ManualClock(intake_email.MONDAY)) as desk:
         desk.channels.configure("email", {"address": intake_email.DESK})
         journal_mode, synchronous = run.sqlite_durability(desk)
-    with closing(sqlite3.connect(path)) as conn:
-        before = conn.execute("SELECT coalesce(max(rowid), 0) FROM stored_events").fetchone()[0]
+    before = run.last_rowid(path)
     server = Server(str(path))
     try:
         seconds = post_all(server.port, bag, clients)
         memory = server.peak_memory_kib()
     finally:
         server.stop()
-    with closing(sqlite3.connect(path)) as conn:
-        rows = conn.execute(
-            "SELECT originator_id, originator_version, topic, state FROM stored_events "
-            "WHERE rowid > ? ORDER BY rowid",
-            (before,),
-        ).fetchall()
+    rows = run.rows_after(path, before)
     return {
         "seconds": seconds,
         "rows": rows,
