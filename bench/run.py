@@ -127,6 +127,22 @@ def sqlite_engine(path: Path, n: int) -> tuple[float, list[Row], str, str]:
     return seconds, rows, journal_mode, synchronous
 
 
+def last_rowid(path: Path) -> int:
+    """The events table's highest rowid: what was there before a measurement."""
+    with closing(sqlite3.connect(path)) as conn:
+        return int(conn.execute("SELECT coalesce(max(rowid), 0) FROM stored_events").fetchone()[0])
+
+
+def rows_after(path: Path, rowid: int) -> list[Row]:
+    """The rows written after ``rowid``, in order: what a measurement wrote."""
+    with closing(sqlite3.connect(path)) as conn:
+        return conn.execute(
+            "SELECT originator_id, originator_version, topic, state FROM stored_events "
+            "WHERE rowid > ? ORDER BY rowid",
+            (rowid,),
+        ).fetchall()
+
+
 def sqlite_raw(path: Path, rows: Sequence[Row], journal_mode: str, synchronous: str) -> float:
     """Insert the rows into a new file, one transaction per row, as durably as the engine."""
     conn = sqlite3.connect(path, isolation_level=None)

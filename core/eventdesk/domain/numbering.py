@@ -9,6 +9,7 @@ same way, in a series of their own.
 
 from __future__ import annotations
 
+import functools
 import re
 import uuid
 from collections.abc import Callable
@@ -48,7 +49,13 @@ class NumberSeries:
 
     def aggregate_id(self, sequence: int) -> uuid.UUID:
         """The aggregate id of number ``sequence``."""
-        return uuid.uuid5(self.namespace, self.format(sequence))
+        return _uuid5(self.namespace, self.format(sequence))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _uuid5(namespace: uuid.UUID, name: str) -> uuid.UUID:
+    """``uuid.uuid5``, remembered: every command on an incident derives its id again."""
+    return uuid.uuid5(namespace, name)
 
 
 INCIDENTS = NumberSeries(PREFIX, NAMESPACE)

@@ -16,6 +16,9 @@ from eventdesk.storage import SQLDatabase
 
 TRACKING_TABLE = "eventdesk_tracking"
 PAGE_SIZE = 500
+# A rebuild reads everything: larger pages mean fewer flushes (read models that
+# recompute what a page touched do it once per page), at a bounded memory cost.
+REBUILD_PAGE_SIZE = 2000
 
 
 class EventSource(Protocol):
@@ -190,7 +193,7 @@ class Projector:
         """In the projector's order: a projection may read the tables of those before it."""
         return [p for p in self.projections if p in projections]
 
-    def rebuild(self, page_size: int = PAGE_SIZE) -> int:
+    def rebuild(self, page_size: int = REBUILD_PAGE_SIZE) -> int:
         """Empty every read model and apply all events again from the start."""
         with self.db.transaction():
             for projection in self.projections:

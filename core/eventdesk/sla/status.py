@@ -401,16 +401,22 @@ class Clock:
         return moment == BREACH or self.outcome is None
 
     def state(self, at: datetime) -> str:
-        if BREACH in self.crossed_by(at):
+        return self._state(self.crossed_by(at))
+
+    def _state(self, crossed: Mapping[str, datetime]) -> str:
+        if BREACH in crossed:
             return "breached"
         if self.outcome is not None:
             return self.outcome
         return "running" if self.running_since is not None else "paused"
 
     def deadline(self, at: datetime) -> datetime | None:
+        return self._deadline(self.crossed_by(at))
+
+    def _deadline(self, crossed: Mapping[str, datetime]) -> datetime | None:
         if self.running_since is None or self.target is None or self.outcome is not None:
             return None
-        breached_at = self.crossed_by(at).get(BREACH)
+        breached_at = crossed.get(BREACH)
         if breached_at is not None:
             return breached_at
         return self.calendar.deadline(self.running_since, self.target - self.elapsed)
@@ -420,15 +426,16 @@ class Clock:
         if self.target is None:
             return None
         elapsed = self.business_time(at)
+        crossed = self.crossed_by(at)  # once: each threshold is a walk over the calendar
         return SlaStatus(
             metric=self.metric,
-            state=self.state(at),
-            deadline=self.deadline(at),
+            state=self._state(crossed),
+            deadline=self._deadline(crossed),
             elapsed_seconds=elapsed.total_seconds(),
             remaining_seconds=(self.target - elapsed).total_seconds(),
             target_seconds=self.target.total_seconds(),
             calendar=self.calendar.name,
-            breached_at=self.crossed_by(at).get(BREACH),
+            breached_at=crossed.get(BREACH),
             raised=tuple(self.raised),
             stopped_at=self.stopped_at,
             clock=self.name,

@@ -35,6 +35,7 @@ from eventdesk.errors import InvalidValueError
 from eventdesk.intake.service import MAX_PAYLOAD
 
 from eventdesk_email.autoreply import automatic_mail_reason
+from eventdesk_email.from_header import simple_from
 from eventdesk_email.headers import decoded, describe, raw_value, raw_values
 from eventdesk_email.settings import EmailSettings
 from eventdesk_email.text import decode_text, html_to_text, strip_quoted_history
@@ -242,6 +243,16 @@ def _sender(message: EmailMessage) -> tuple[Identity | None, str | None, str]:
     raw = raw_value(message, "From")
     if raw is None:
         return None, None, "the message has no From header"
+    simple = simple_from(raw)  # the usual shapes, fast; anything else the library reads
+    if simple is not None:
+        address, display = simple
+        try:
+            sender = Identity("email", address)
+        except InvalidValueError:
+            pass
+        else:
+            name = _clean(display)
+            return sender, name if name and name.lower() != sender.value else None, ""
     shown = _clean(raw)[:80]
     try:
         header = decoded(message, "From")
