@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import tempfile
 import time
 import traceback
 from collections.abc import Callable, Sequence
@@ -29,6 +30,7 @@ HERE = Path(__file__).resolve().parent
 if str(HERE) not in sys.path:  # the scripts import each other as siblings
     sys.path.insert(0, str(HERE))
 
+import import_logs  # noqa: E402
 import intake_concurrent  # noqa: E402
 import peer_django_helpdesk  # noqa: E402
 import projections  # noqa: E402
@@ -107,8 +109,14 @@ def _postgres_workers(_args: argparse.Namespace) -> tuple[float, dict[str, Any]]
     )
 
 
-def _import_bpi2013(_args: argparse.Namespace) -> tuple[float, dict[str, Any]]:
-    raise Skipped("no importer for the BPI 2013 log on main yet (another helper's branch)")
+def _import_bpi2013(args: argparse.Namespace) -> tuple[float, dict[str, Any]]:
+    if not import_logs.DEFAULT_BPI.exists():
+        raise Skipped(f"the BPI 2013 log is not on this machine ({import_logs.DEFAULT_BPI})")
+    cases = 100 if args.quick else None  # --quick: the first 100 cases only
+    with tempfile.TemporaryDirectory(prefix="eventdesk-bench-", dir=args.dir) as scratch:
+        result = import_logs.measure({"bpi2013": import_logs.DEFAULT_BPI}, Path(scratch), cases)
+    (bpi,) = result["imports"]
+    return bpi["events_per_second"], {**bpi, "baseline_ratio": bpi["ratio"]}
 
 
 def _peer(args: argparse.Namespace) -> tuple[float, dict[str, Any]]:

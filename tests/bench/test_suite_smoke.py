@@ -42,7 +42,9 @@ def test_json_has_a_key_per_figure_each_with_its_baseline_and_target(
     for measured in ("command_rate_sqlite", "projection_rebuild_rate", "sla_pass_scaling"):
         assert report[measured]["value"] is not None, report[measured]
     assert report["command_rate_sqlite"]["details"]["events"] == 60  # 30 incidents, 2 each
-    assert report["import_rate_bpi2013"]["skipped"]
+    imported = report["import_rate_bpi2013"]
+    if imported["value"] is not None:  # the log is on this machine: its first 100 cases
+        assert imported["details"]["cases"] == 100 and imported["details"]["ratio"] > 0
     memory = report["server_peak_memory_mib"]["details"]
     assert memory["smaller_store"]["events"] < memory["events"]
 
