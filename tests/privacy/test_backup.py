@@ -136,3 +136,8 @@ def test_the_cli_exports_and_imports_and_says_what_is_wrong_in_one_line(
     damaged = run("--db", tmp_path / "c.db", "import-events", events)
     assert damaged.exit_code == 1
     assert damaged.output.strip().count("\n") == 0 and "checksum mismatch" in damaged.output
+    # Fail to export where no folder is, or to '' (the folder; found by the CLI fuzz).
+    for where in (tmp_path / "no" / "such.jsonl", ""):
+        unwritable = run("--db", db, "export", where)
+        assert unwritable.exit_code == 1, unwritable.output
+        assert unwritable.output.count("\n") == 1 and "cannot be written" in unwritable.output

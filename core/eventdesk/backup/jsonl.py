@@ -36,7 +36,11 @@ def write_jsonl(path: Path | str, kind: str, records: Iterable[dict[str, Any]]) 
     """Write ``records`` to ``path`` as a ``kind`` file; returns how many were written."""
     digest = hashlib.sha256()
     count = 0
-    with open(path, "wb") as out:
+    try:
+        out = open(path, "wb")  # noqa: SIM115 (closed below, after the last line)
+    except OSError as error:
+        raise BackupFileError(path or "''", f"cannot be written: {error.strerror}") from None
+    with out:
 
         def put(line: dict[str, Any]) -> None:
             data = json.dumps(line, ensure_ascii=False, separators=(",", ":")).encode() + b"\n"
